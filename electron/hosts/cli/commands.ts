@@ -1,0 +1,197 @@
+import type { CharacterRecord } from "../../../shared/domain/card";
+import type { ChatView, Message } from "../../../shared/domain/chat";
+import { isSettingsKey, parseSettingValue } from "../../../shared/domain/settings";
+import type { MasqueError } from "../../../shared/errors";
+import { runWeb } from "../web/runWeb";
+import { idArgument, intOption, numberOption, parseCommand } from "./args";
+import { usageError } from "./cliError";
+import type { CliContext } from "./context";
+import { sendMessage } from "./sendCommand";
+
+type Command = (ctx: CliContext, args: string[]) => Promise<number>;
+
+const json = { json: { type: "boolean" } } as const;
+
+const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
+
+export const COMMANDS: Record<string, Record<string, Command>> = {
+  characters: {
+    async create(ctx, args) {
+      const { values } = parseCommand(
+        args,
+        { name: { type: "string" }, description: { type: "string" }, greeting: { type: "string" }, ...json },
+        { min: 0, max: 0 },
+      );
+      if (typeof values.name !== "string") throw usageError("characters create needs --name NAME");
+      const record = await ctx.call("characters.create", {
+        name: values.name,
+        ...(typeof values.description === "string" ? { description: values.description } : {}),
+        ...(typeof values.greeting === "string" ? { greeting: values.greeting } : {}),
+      });
+      if (values.json) printJson(ctx, cardJson(record));
+      else ctx.out(`Created character ${record.id}: ${record.data.name}\n`);
+      return 0;
+    },
+    async list(ctx, args) {
+      const { values } = parseCommand(
+        args,
+        { tag: { type: "string" }, search: { type: "string" }, ...json },
+        { min: 0, max: 0 },
+      );
+      const list = await ctx.call("characters.list", {
+        ...(typeof values.tag === "string" ? { tag: values.tag } : {}),
+        ...(typeof values.search === "string" ? { search: values.search } : {}),
+      });
+      if (values.json) printJson(ctx, list);
+      else if (list.length === 0)
+        ctx.out("No characters yet. Create one with: masque characters create --name NAME\n");
+      else
+        for (const c of list)
+          ctx.out(
+            `${String(c.id).padStart(5)}  ${c.name}${c.tags.length ? `  [${c.tags.join(", ")}]` : ""}\n`,
+          );
+      return 0;
+    },
+    async show(ctx, args) {
+      const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });
+      const record = await ctx.call("characters.get", { id: idArgument(positionals[0], "CHARACTER_ID") });
+      if (values.json) printJson(ctx, cardJson(record));
+      else {
+        const d = record.data;
+        ctx.out(`#${record.id} ${d.name} (${record.spec} ${record.spec_version})\n`);
+        for (const [label, text] of [
+          ["Description", d.description],
+          ["Personality", d.personality],
+          ["Scenario", d.scenario],
+          ["Greeting", d.first_mes],
+          ["Example dialogue", d.mes_example],
+          ["Creator notes", d.creator_notes],
+        ] as const) {
+          if (text) ctx.out(`\n${label}:\n${text}\n`);
+        }
+        if (d.tags.length) ctx.out(`\nTags: ${d.tags.join(", ")}\n`);
+      }
+      return 0;
+    },
+  },
+  chats: {
+    async new(ctx, args) {
+      const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });
+      const view = await ctx.call("chats.create", {
+        characterId: idArgument(positionals[0], "CHARACTER_ID"),
+      });
+      if (values.json) printJson(ctx, view);
+      else printChat(ctx, view);
+      return 0;
+    },
+    async list(ctx, args) {
+      const { positionals, values } = parseCommand(args, json, { min: 0, max: 1 });
+      const chats = await ctx.call(
+        "chats.list",
+        positionals[0] === undefined ? {} : { characterId: idArgument(positionals[0], "CHARACTER_ID") },
+      );
+      if (values.json) printJson(ctx, chats);
+      else
+        for (const c of chats)
+          ctx.out(`${String(c.id).padStart(5)}  ${c.title}  (${c.messageCount} messages)\n`);
+      return 0;
+    },
+    async show(ctx, args) {
+      const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });
+      const view = await ctx.call("chats.get", { chatId: idArgument(positionals[0], "CHAT_ID") });
+      if (values.json) printJson(ctx, view);
+      else printChat(ctx, view);
+      return 0;
+    },
+    async send(ctx, args) {
+      const { positionals, values } = parseCommand(
+        args,
+        {
+          model: { type: "string" },
+          "max-tokens": { type: "string" },
+          seed: { type: "string" },
+          temperature: { type: "string" },
+          threads: { type: "string" },
+          ...json,
+        },
+        { min: 2, max: 2 },
+      );
+      return sendMessage(ctx, {
+        chatId: idArgument(positionals[0], "CHAT_ID"),
+        text: positionals[1] as string,
+        model: typeof values.model === "string" ? values.model : undefined,
+        maxTokens: intOption(values["max-tokens"], "--max-tokens"),
+        seed: intOption(values.seed, "--seed"),
+        temperature: numberOption(values.temperature, "--temperature"),
+        threads: intOption(values.threads, "--threads"),
+        json: values.json === true,
+      });
+    },
+  },
+  settings: {
+    async get(ctx, args) {
+      const { positionals, values } = parseCommand(args, json, { min: 0, max: 1 });
+      const settings = await ctx.call("settings.get", {});
+      const key = positionals[0];
+      if (key !== undefined && !isSettingsKey(key)) throw unknownKey(key);
+      const value = key === undefined ? settings : settings[key];
+      if (values.json) printJson(ctx, value);
+      else if (key !== undefined) ctx.out(`${String(value)}\n`);
+      else for (const [k, v] of Object.entries(settings)) ctx.out(`${k} = ${JSON.stringify(v)}\n`);
+      return 0;
+    },
+    async set(ctx, args) {
+      const { positionals } = parseCommand(args, {}, { min: 2, max: 2 });
+      const [key, raw] = positionals as [string, string];
+      if (!isSettingsKey(key)) throw unknownKey(key);
+      const updated = await ctx.call("settings.update", { [key]: parseSettingValue(key, raw) });
+      ctx.out(`${key} = ${JSON.stringify(updated[key])}\n`);
+      return 0;
+    },
+  },
+};
+
+/** Commands without a subcommand. */
+export const TOP_LEVEL: Record<string, Command> = {
+  async web(ctx, args) {
+    const { values } = parseCommand(
+      args,
+      { port: { type: "string" }, model: { type: "string" }, ...json },
+      { min: 0, max: 0 },
+    );
+    const port = intOption(values.port, "--port");
+    if (port !== undefined && (port < 0 || port > 65_535))
+      throw usageError("--port must be between 0 and 65535");
+    if (typeof values.model === "string") {
+      const status = await ctx.call("model.load", { path: values.model, remember: false });
+      ctx.err(`Model loaded: ${status.info?.fileName ?? values.model}\n`);
+    }
+    await runWeb({
+      core: ctx.core,
+      ...(port === undefined ? {} : { port }),
+      json: values.json === true,
+      log: (line) => ctx.err(`${line}\n`),
+      print: (line) => ctx.out(`${line}\n`),
+    });
+    return 0;
+  },
+};
+
+function unknownKey(key: string): MasqueError {
+  return usageError(`unknown setting ${JSON.stringify(key)}; see \`masque settings get\` for the keys`);
+}
+
+function cardJson(record: CharacterRecord) {
+  return { id: record.id, spec: record.spec, spec_version: record.spec_version, data: record.data };
+}
+
+function printChat(ctx: CliContext, view: ChatView) {
+  ctx.out(`Chat ${view.chat.id} with ${view.chat.characterName}\n\n`);
+  for (const m of view.messages) ctx.out(formatMessage(view.chat.characterName, m));
+}
+
+function formatMessage(characterName: string, m: Message): string {
+  const who = m.role === "user" ? "You" : characterName;
+  const marker = m.status === "stopped" ? " [stopped]" : "";
+  return `[${m.id}] ${who}${marker}:\n${m.text}\n\n`;
+}

@@ -1,0 +1,19 @@
+export const USAGE = `Masque — offline role-play chat
+
+Usage: masque [--data-dir DIR] <command> [options]
+
+  characters create --name NAME [--description TEXT] [--greeting TEXT] [--json]
+  characters list [--tag TAG] [--search TEXT] [--json]
+  characters show ID [--json]
+  chats new CHARACTER_ID [--json]
+  chats list [CHARACTER_ID] [--json]
+  chats show CHAT_ID [--json]
+  chats send CHAT_ID TEXT [--model PATH] [--max-tokens N] [--seed N] [--temperature T] [--threads N] [--json]
+  settings get [KEY] [--json]
+  settings set KEY VALUE
+  web [--port N] [--model PATH] [--json]
+  help
+
+The data directory defaults to the app's (Electron userData); MASQUE_DATA_DIR or --data-dir override it.
+Exit codes: 0 ok, 1 bad input or not found (stderr starts with the error code), 2 unexpected failure.
+`;

@@ -1,0 +1,222 @@
+/**
+ * The web host: the built renderer and the same API as the Electron IPC, on 127.0.0.1 only.
+ * - POST /api/call/<method> with a JSON body -> the error envelope as JSON;
+ * - GET /api/events -> server-sent events (`event: <name>`, `data: <json>`);
+ * every /api request must carry `Authorization: Bearer <token>` (a random token per launch), and
+ * requests for another host name or from another origin are refused (DNS rebinding, CSRF).
+ */
+import { timingSafeEqual } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize, sep } from "node:path";
+import type { ApiError } from "../../../shared/errors";
+import type { Core } from "../../services/coreTypes";
+import { httpStatusFor } from "./httpStatus";
+
+export interface WebHostOptions {
+  core: Core;
+  /** The built renderer (index.html and assets). */
+  staticDir: string;
+  token: string;
+  port?: number;
+}
+
+export interface WebHost {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const KEEP_ALIVE_MS = 15_000;
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const MIME: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".json": "application/json",
+  ".woff2": "font/woff2",
+};
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const server = createServer((req, res) => {
+    handle(req, res, options, actualPort()).catch((error: unknown) => {
+      if (!res.headersSent) sendError(res, { code: "INTERNAL", message: (error as Error).message });
+      else res.destroy();
+    });
+  });
+  const sockets = new Set<import("node:net").Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const actualPort = () => (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = actualPort();
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: WebHostOptions, port: number) {
+  setSecurityHeaders(res);
+  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  if (!isAllowedHost(req.headers.host, port)) {
+    return sendError(res, { code: "UNAUTHORIZED", message: "unknown host name" }, 403);
+  }
+  if (url.pathname.startsWith("/api/")) {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isAllowedOrigin(origin, port)) {
+      return sendError(res, { code: "UNAUTHORIZED", message: "cross-origin requests are refused" }, 403);
+    }
+    if (!hasToken(req, options.token)) {
+      return sendError(res, {
+        code: "UNAUTHORIZED",
+        message: "missing or wrong token: open the URL printed by `npm run web`",
+      });
+    }
+    if (url.pathname === "/api/events" && req.method === "GET") return streamEvents(req, res, options.core);
+    const call = /^\/api\/call\/([A-Za-z.]+)$/.exec(url.pathname);
+    if (call?.[1] && req.method === "POST") return callMethod(req, res, options.core, call[1]);
+    return sendError(res, { code: "NOT_FOUND", message: `no API route ${req.method} ${url.pathname}` });
+  }
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    return sendError(res, { code: "NOT_FOUND", message: `no route ${req.method} ${url.pathname}` });
+  }
+  return serveStatic(res, options.staticDir, url.pathname);
+}
+
+async function callMethod(req: IncomingMessage, res: ServerResponse, core: Core, method: string) {
+  let input: unknown;
+  try {
+    const body = await readBody(req);
+    input = body.length === 0 ? {} : JSON.parse(body.toString("utf8"));
+  } catch (error) {
+    const tooLarge = (error as Error).message === "too large";
+    return sendError(res, {
+      code: "INVALID_INPUT",
+      message: tooLarge
+        ? `request body is larger than ${MAX_BODY_BYTES} bytes`
+        : "request body is not valid JSON",
+    });
+  }
+  const result = await core.dispatch(method, input);
+  sendJson(res, result.ok ? 200 : httpStatusFor(result.error.code), result);
+}
+
+function streamEvents(req: IncomingMessage, res: ServerResponse, core: Core) {
+  res.writeHead(200, {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-store",
+    Connection: "keep-alive",
+  });
+  res.write(": connected\n\n");
+  const unsubscribe = core.subscribe((event, payload) => {
+    res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+  });
+  const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
+  req.on("close", () => {
+    clearInterval(keepAlive);
+    unsubscribe();
+  });
+}
+
+async function serveStatic(res: ServerResponse, root: string, pathname: string) {
+  let relative: string;
+  try {
+    relative = normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, "");
+  } catch {
+    return sendError(res, { code: "INVALID_INPUT", message: "bad path" });
+  }
+  const candidate = join(root, relative);
+  if (candidate !== root && !candidate.startsWith(root + sep)) {
+    return sendError(res, { code: "NOT_FOUND", message: "not found" });
+  }
+  let file = candidate;
+  const info = await stat(file).catch(() => null);
+  // Anything that is not a file is the single-page app.
+  if (!info?.isFile()) file = join(root, "index.html");
+  const exists = await stat(file).catch(() => null);
+  if (!exists?.isFile()) {
+    return sendError(res, {
+      code: "NOT_FOUND",
+      message: "the renderer is not built: run npm run build:renderer",
+    });
+  }
+  res.writeHead(200, {
+    "Content-Type": MIME[extname(file)] ?? "application/octet-stream",
+    "Cache-Control": file.endsWith("index.html") ? "no-store" : "public, max-age=3600",
+  });
+  createReadStream(file).pipe(res);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners("data");
+        reject(new Error("too large"));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function hasToken(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization ?? "";
+  const given = Buffer.from(header.startsWith("Bearer ") ? header.slice(7) : "");
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function isAllowedHost(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+function isAllowedOrigin(origin: string, port: number): boolean {
+  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+}
+
+function setSecurityHeaders(res: ServerResponse) {
+  res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Referrer-Policy", "no-referrer");
+  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, error: ApiError, status = httpStatusFor(error.code)) {
+  sendJson(res, status, { ok: false, error });
+}

@@ -1,0 +1,103 @@
+/**
+ * Builds the service core and its dispatcher. Every host (Electron IPC, the web host, the CLI)
+ * calls `dispatch(method, input)`: the input is validated against the contract, the handler runs,
+ * and the result or the error comes back as data.
+ */
+import { isMethod, type Method, type ParsedRequestOf, type ResponseOf } from "../../shared/api/contract";
+import { parseRequest } from "../../shared/api/validate";
+import { MasqueError, type Result, toApiError } from "../../shared/errors";
+import { CharacterRepository } from "../storage/characterRepository";
+import { ChatRepository } from "../storage/chatRepository";
+import { openDatabase } from "../storage/database";
+import { CharacterService } from "./characterService";
+import { ChatService } from "./chatService";
+import type { Core, CoreOptions } from "./coreTypes";
+import type { Engine } from "./engine/engine";
+import { LlamaEngine } from "./engine/llamaEngine";
+import { EventBus } from "./eventBus";
+import { ModelService } from "./modelService";
+
+export type Handlers = {
+  [M in Method]: (input: ParsedRequestOf<M>) => ResponseOf<M> | Promise<ResponseOf<M>>;
+};
+
+export interface CoreInternals extends Core {
+  readonly handlers: Handlers;
+  readonly chats: ChatService;
+  readonly engine: Engine;
+}
+
+export async function createCore(options: CoreOptions & { engine?: Engine }): Promise<CoreInternals> {
+  const database = openDatabase(options.dataDir);
+  const events = new EventBus();
+  const engine =
+    options.engine ??
+    new LlamaEngine({
+      gpu: process.env.MASQUE_GPU === "off" ? false : "auto",
+      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    });
+  const characterRepository = new CharacterRepository(database);
+  const characters = new CharacterService(characterRepository);
+  const models = new ModelService(engine, options.settings);
+  const chats = new ChatService(
+    new ChatRepository(database),
+    characterRepository,
+    options.settings,
+    engine,
+    models,
+    events,
+  );
+  const stopStatusEvents = engine.onStatus((status) => events.emit("model.status", status));
+
+  const handlers: Handlers = {
+    "app.info": () => ({ version: options.version, host: options.host, dataDir: options.dataDir }),
+    "characters.list": (input) => characters.list(input),
+    "characters.get": (input) => characters.get(input.id),
+    "characters.create": (input) => characters.create(input),
+    "characters.delete": (input) => characters.delete(input.id),
+    "chats.list": (input) => chats.list(input.characterId),
+    "chats.create": (input) => chats.create(input.characterId),
+    "chats.get": (input) => chats.view(input.chatId),
+    "chats.send": (input) => chats.send(input.chatId, input.text, input.options),
+    "generation.abort": (input) => chats.abort(input.generationId),
+    "settings.get": () => options.settings.getAll(),
+    "settings.update": (input) => {
+      const updated = options.settings.update(input);
+      models.settingsChanged(Object.keys(input));
+      return updated;
+    },
+    "model.status": () => models.status(),
+    "model.load": (input) => models.load(input),
+  };
+
+  async function dispatch(method: string, input: unknown): Promise<Result<unknown>> {
+    try {
+      if (!isMethod(method)) throw new MasqueError("NOT_FOUND", `unknown method ${JSON.stringify(method)}`);
+      const handler = handlers[method] as (input: unknown) => unknown;
+      return { ok: true, value: await handler(parseRequest(method, input)) };
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (apiError.code === "INTERNAL")
+        options.log?.(`internal error in ${method}: ${(error as Error).stack}`);
+      return { ok: false, error: apiError };
+    }
+  }
+
+  let disposed = false;
+  return {
+    dataDir: options.dataDir,
+    handlers,
+    chats,
+    engine,
+    dispatch,
+    subscribe: (listener) => events.subscribe(listener),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      stopStatusEvents();
+      await chats.abortAll();
+      await engine.dispose();
+      database.close();
+    },
+  };
+}

@@ -1,0 +1,387 @@
+/**
+ * The engine on node-llama-cpp: one `Llama` per process, one loaded model, and one context (with
+ * its own KV-cache sequence) per open chat, least recently used evicted first.
+ */
+import { totalmem } from "node:os";
+import {
+  DisposedError,
+  GgufInsights,
+  getLlama,
+  InsufficientMemoryError,
+  type Llama,
+  LlamaCompletion,
+  type LlamaContext,
+  type LlamaContextSequence,
+  LlamaLogLevel,
+  type LlamaModel,
+  LlamaText,
+  SpecialTokensText,
+  type Token,
+} from "node-llama-cpp";
+import type { StopReason } from "../../../shared/domain/chat";
+import type { ModelInfo, ModelStatus } from "../../../shared/domain/model";
+import { MasqueError } from "../../../shared/errors";
+import type { PromptPiece } from "../../../shared/prompt/assemble";
+import type { Engine, GenerateRequest, GenerateResult, LoadedModel, LoadOptions } from "./engine";
+import { inspectModelFile } from "./modelFile";
+import { resolveThreads } from "./threads";
+
+export interface LlamaEngineOptions {
+  /** "auto" uses a GPU when one is usable; false forces the CPU (env MASQUE_GPU=off). */
+  gpu?: "auto" | false;
+  /** How many chats keep a live KV cache at once. */
+  maxSessions?: number;
+  /** Receives llama.cpp error lines. */
+  log?: (line: string) => void;
+}
+
+interface Session {
+  context: LlamaContext;
+  sequence: LlamaContextSequence;
+  completion: LlamaCompletion;
+  lastUsed: number;
+}
+
+interface Loaded extends LoadedModel {
+  model: LlamaModel;
+  info: ModelInfo;
+}
+
+const RECENT_LOG_LINES = 40;
+
+export class LlamaEngine implements Engine {
+  private llama: Promise<Llama> | null = null;
+  private current: Loaded | null = null;
+  private state: ModelStatus = emptyStatus();
+  private readonly sessions = new Map<string, Session>();
+  private readonly pendingSessions = new Map<string, Promise<Session>>();
+  private readonly listeners = new Set<(status: ModelStatus) => void>();
+  private readonly recentLog: string[] = [];
+  private activeGenerations = 0;
+  private loading: Promise<ModelStatus> | null = null;
+
+  constructor(private readonly options: LlamaEngineOptions = {}) {}
+
+  status(): ModelStatus {
+    return this.state;
+  }
+
+  loaded(): LoadedModel | null {
+    if (!this.current) return null;
+    const { path, sizeBytes, threads, contextSize } = this.current;
+    return { path, sizeBytes, threads, contextSize };
+  }
+
+  onStatus(listener: (status: ModelStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async load(path: string, options: LoadOptions): Promise<ModelStatus> {
+    if (this.activeGenerations > 0) {
+      throw new MasqueError("BUSY", "A reply is being generated; stop it before loading another model.");
+    }
+    if (this.loading) await this.loading.catch(() => undefined);
+    this.loading = this.loadNow(path, options);
+    try {
+      return await this.loading;
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  countTokens(text: string): number {
+    return this.requireModel().model.tokenize(text).length;
+  }
+
+  countPromptTokens(prompt: PromptPiece[]): number {
+    const { model } = this.requireModel();
+    return this.tokenizePrompt(model, prompt).length + (model.tokens.shouldPrependBosToken ? 1 : 0);
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const loaded = this.requireModel();
+    this.activeGenerations++;
+    try {
+      return await this.generateWith(loaded, request);
+    } catch (error) {
+      if (error instanceof DisposedError) {
+        throw new MasqueError("ABORTED", "The model was unloaded while the reply was being generated.");
+      }
+      throw error;
+    } finally {
+      this.activeGenerations--;
+    }
+  }
+
+  async releaseSession(sessionKey: string): Promise<void> {
+    const session = this.sessions.get(sessionKey);
+    this.sessions.delete(sessionKey);
+    await session?.context.dispose();
+  }
+
+  async dispose(): Promise<void> {
+    await this.unload();
+    const llama = await this.llama?.catch(() => null);
+    await llama?.dispose();
+    this.llama = null;
+  }
+
+  private async loadNow(path: string, options: LoadOptions): Promise<ModelStatus> {
+    this.setStatus({ ...emptyStatus(), state: "loading", path });
+    try {
+      const { info, gguf } = await inspectModelFile(path);
+      const llama = await this.getLlama();
+      const threads = resolveThreads(options.threads, llama.cpuMathCores);
+      if (threads > llama.maxThreads) llama.maxThreads = threads;
+      await this.checkMemory(gguf, llama, path);
+      await this.unload();
+      this.recentLog.length = 0;
+      const model = await llama.loadModel({ modelPath: path }).catch((error: unknown) => {
+        throw this.loadError(path, error);
+      });
+      this.current = {
+        model,
+        info,
+        path,
+        sizeBytes: info.sizeBytes,
+        threads,
+        contextSize: options.contextSize,
+      };
+      this.setStatus(this.loadedStatus(this.current));
+      return this.state;
+    } catch (error) {
+      const failure =
+        error instanceof MasqueError
+          ? error
+          : new MasqueError("MODEL_INVALID", `${path}: ${(error as Error).message}`);
+      const problem = { code: failure.code, message: failure.message };
+      // A failed load leaves the previous model (if it is still loaded) in service.
+      this.setStatus(
+        this.current
+          ? { ...this.loadedStatus(this.current), error: problem }
+          : { ...emptyStatus(), state: "error", path, error: problem },
+      );
+      throw failure;
+    }
+  }
+
+  private async checkMemory(
+    gguf: Awaited<ReturnType<typeof inspectModelFile>>["gguf"],
+    llama: Llama,
+    path: string,
+  ) {
+    const insights = await GgufInsights.from(gguf, llama);
+    const needed = (await insights.estimateModelResourceRequirementsV2({ gpuLayers: 0 })).cpuRam;
+    const available = totalmem();
+    if (llama.gpu === false && needed > available * 0.9) {
+      throw new MasqueError(
+        "MODEL_TOO_LARGE",
+        `${path} needs about ${formatBytes(needed)} of memory; this machine has ${formatBytes(available)}.`,
+        { neededBytes: needed, availableBytes: available },
+      );
+    }
+  }
+
+  private loadError(path: string, error: unknown): MasqueError {
+    const detail = this.recentLog.filter((line) => /error|fail|corrupt|invalid|unknown/i.test(line)).at(-1);
+    const message = (error as Error).message ?? String(error);
+    return new MasqueError("MODEL_INVALID", `${path} could not be loaded: ${detail ?? message}`, {
+      path,
+      log: this.recentLog.slice(-10),
+    });
+  }
+
+  private async unload(): Promise<void> {
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(sessions.map((s) => s.context.dispose()));
+    const current = this.current;
+    this.current = null;
+    await current?.model.dispose();
+  }
+
+  private getLlama(): Promise<Llama> {
+    this.llama ??= getLlama({
+      gpu: this.options.gpu ?? "auto",
+      build: "never",
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => this.onLog(level, message),
+    }).catch((error: unknown) => {
+      this.llama = null;
+      throw new MasqueError("INTERNAL", `llama.cpp could not start: ${(error as Error).message}`);
+    });
+    return this.llama;
+  }
+
+  private onLog(level: LlamaLogLevel, message: string): void {
+    const line = message.trim();
+    if (!line) return;
+    this.recentLog.push(line);
+    if (this.recentLog.length > RECENT_LOG_LINES) this.recentLog.shift();
+    if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal)
+      this.options.log?.(`llama.cpp: ${line}`);
+  }
+
+  private loadedStatus(loaded: Loaded): ModelStatus {
+    const { path, info, threads, contextSize } = loaded;
+    return { state: "loaded", path, info, error: null, threads, contextSize };
+  }
+
+  private setStatus(status: ModelStatus): void {
+    this.state = status;
+    for (const listener of this.listeners) listener(status);
+  }
+
+  private requireModel(): Loaded {
+    if (!this.current) {
+      throw new MasqueError("MODEL_NOT_SET", "No model is loaded. Choose a GGUF model file in the settings.");
+    }
+    return this.current;
+  }
+
+  private tokenizePrompt(model: LlamaModel, prompt: PromptPiece[]): Token[] {
+    return LlamaText(prompt.map((p) => (p.special ? new SpecialTokensText(p.text) : p.text))).tokenize(
+      model.tokenizer,
+    );
+  }
+
+  private async session(loaded: Loaded, key: string): Promise<Session> {
+    const existing = this.sessions.get(key);
+    if (existing) {
+      existing.lastUsed = Date.now();
+      return existing;
+    }
+    const pending = this.pendingSessions.get(key);
+    if (pending) return pending;
+    const created = this.createSession(loaded, key).finally(() => this.pendingSessions.delete(key));
+    this.pendingSessions.set(key, created);
+    return created;
+  }
+
+  private async createSession(loaded: Loaded, key: string): Promise<Session> {
+    const limit = Math.max(1, this.options.maxSessions ?? 4);
+    while (this.sessions.size >= limit) {
+      const [oldestKey] = [...this.sessions.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0] ?? [];
+      if (oldestKey === undefined) break;
+      await this.releaseSession(oldestKey);
+    }
+    const llama = await this.getLlama();
+    let context: LlamaContext;
+    try {
+      context = await loaded.model.createContext({
+        contextSize: loaded.contextSize,
+        threads: loaded.threads,
+        // On CPU, flash attention measured 2.2x slower (node-llama-cpp.md section 7).
+        flashAttention: llama.gpu !== false,
+      });
+    } catch (error) {
+      if (error instanceof InsufficientMemoryError) {
+        throw new MasqueError(
+          "MODEL_TOO_LARGE",
+          `A ${loaded.contextSize}-token context does not fit in memory with this model; lower the context size.`,
+        );
+      }
+      throw error;
+    }
+    const sequence = context.getSequence();
+    const session = {
+      context,
+      sequence,
+      completion: new LlamaCompletion({ contextSequence: sequence }),
+      lastUsed: Date.now(),
+    };
+    this.sessions.set(key, session);
+    return session;
+  }
+
+  private async generateWith(loaded: Loaded, request: GenerateRequest): Promise<GenerateResult> {
+    const { model } = loaded;
+    const session = await this.session(loaded, request.sessionKey);
+    const tokens = this.tokenizePrompt(model, request.prompt);
+    const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? [model.tokens.bos] : [];
+    const full = [...bos, ...tokens];
+    if (full.length + request.maxTokens > loaded.contextSize) {
+      throw new MasqueError(
+        "CONTEXT_OVERFLOW",
+        `The prompt (${full.length} tokens) plus the reply (${request.maxTokens}) exceed the ${loaded.contextSize}-token context.`,
+        { promptTokens: full.length, maxTokens: request.maxTokens, contextSize: loaded.contextSize },
+      );
+    }
+    // LlamaCompletion reuses the longest common prefix with the sequence's cache and always
+    // re-evaluates the last prompt token; count what it will evaluate ourselves.
+    const reused = Math.min(commonPrefix(session.sequence.contextTokens, full), full.length - 1);
+    const started = performance.now();
+    let firstTokenAt: number | null = null;
+    let generated = 0;
+    const { sampler } = request;
+    const result = await session.completion.generateCompletionWithMeta(tokens, {
+      maxTokens: request.maxTokens,
+      temperature: sampler.temperature,
+      topK: sampler.topK,
+      topP: sampler.topP,
+      minP: sampler.minP,
+      ...(request.seed === null ? {} : { seed: request.seed }),
+      repeatPenalty: {
+        penalty: sampler.repeatPenalty,
+        lastTokens: 64,
+        frequencyPenalty: 0,
+        presencePenalty: 0,
+      },
+      customStopTriggers: request.stopStrings,
+      signal: request.signal,
+      stopOnAbortSignal: true,
+      disableContextShift: true,
+      onToken: (chunk) => {
+        firstTokenAt ??= performance.now();
+        generated += chunk.length;
+      },
+      onTextChunk: request.onText,
+    });
+    const ended = performance.now();
+    const genSeconds = firstTokenAt === null ? 0 : (ended - firstTokenAt) / 1000;
+    return {
+      text: result.response,
+      stopReason: mapStopReason(result.metadata.stopReason),
+      stats: {
+        promptTokens: full.length,
+        evaluatedTokens: full.length - reused,
+        generatedTokens: generated,
+        ttftMs: round((firstTokenAt ?? ended) - started),
+        tokensPerSecond: genSeconds > 0 ? round(Math.max(0, generated - 1) / genSeconds) : 0,
+      },
+    };
+  }
+}
+
+function commonPrefix(a: readonly Token[], b: readonly Token[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+function mapStopReason(reason: string): StopReason {
+  switch (reason) {
+    case "eogToken":
+      return "eos";
+    case "maxTokens":
+      return "max-tokens";
+    case "abort":
+      return "aborted";
+    default:
+      return "stop-string";
+  }
+}
+
+function emptyStatus(): ModelStatus {
+  return { state: "none", path: null, info: null, error: null, threads: null, contextSize: null };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function formatBytes(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}

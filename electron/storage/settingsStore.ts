@@ -1,0 +1,49 @@
+/**
+ * One settings interface for every host. The backend is electron-store under Electron and `conf`
+ * elsewhere (electron-store is built on conf, and both expose `store` and `set`). Values are parsed
+ * on read: a field that is missing or invalid in the file falls back to its default.
+ */
+
+import { describeIssues } from "../../shared/api/validate";
+import {
+  DEFAULT_SETTINGS,
+  type Settings,
+  type SettingsPatch,
+  settingsPatchSchema,
+  settingsSchema,
+} from "../../shared/domain/settings";
+import { MasqueError } from "../../shared/errors";
+
+export interface SettingsBackend {
+  readonly store: Record<string, unknown>;
+  set(values: Record<string, unknown>): void;
+}
+
+export interface SettingsStore {
+  getAll(): Settings;
+  update(patch: SettingsPatch): Settings;
+}
+
+export function createSettingsStore(backend: SettingsBackend): SettingsStore {
+  return {
+    getAll: () => readSettings(backend.store),
+    update(patch) {
+      const parsed = settingsPatchSchema.safeParse(patch);
+      if (!parsed.success) {
+        throw new MasqueError("INVALID_INPUT", `settings: ${describeIssues(parsed.error.issues)}`);
+      }
+      backend.set(parsed.data);
+      return readSettings(backend.store);
+    },
+  };
+}
+
+function readSettings(raw: Record<string, unknown>): Settings {
+  const result = { ...DEFAULT_SETTINGS } as Record<string, unknown>;
+  const shape = settingsSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
+  for (const key of Object.keys(DEFAULT_SETTINGS)) {
+    const value = raw[key];
+    if (value !== undefined && shape[key]?.safeParse(value).success) result[key] = value;
+  }
+  return result as Settings;
+}

@@ -1,0 +1,138 @@
+/**
+ * The API contract: every request (name, input schema, output type) and every event.
+ * Each host (Electron IPC, the web host, the CLI) derives its handlers from `REQUEST_SCHEMAS`,
+ * and tests assert that each host covers every method.
+ */
+import { z } from "zod";
+import type { CharacterRecord, CharacterSummary } from "../domain/card";
+import type { ChatSummary, ChatView, Message } from "../domain/chat";
+import type { ModelStatus } from "../domain/model";
+import { type Settings, settingsPatchSchema } from "../domain/settings";
+import type { ApiError } from "../errors";
+
+/** Longest message a user can send, in characters. Longer text is refused, never truncated. */
+export const MAX_MESSAGE_CHARS = 65_536;
+
+const id = z.number().int().positive();
+const shortText = (max: number) => z.string().max(max);
+
+export const generationOptionsSchema = z
+  .object({
+    maxTokens: z.number().int().min(1).max(8192).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
+    temperature: z.number().min(0).max(5).optional(),
+  })
+  .strict();
+export type GenerationOptions = z.infer<typeof generationOptionsSchema>;
+
+export const REQUEST_SCHEMAS = {
+  "app.info": z.object({}).strict(),
+  "characters.list": z.object({ search: shortText(200).optional(), tag: shortText(200).optional() }).strict(),
+  "characters.get": z.object({ id }).strict(),
+  "characters.create": z
+    .object({
+      name: z.string().trim().min(1, "name must not be empty").max(200),
+      description: shortText(200_000).optional(),
+      personality: shortText(50_000).optional(),
+      scenario: shortText(50_000).optional(),
+      greeting: shortText(50_000).optional(),
+      exampleDialogue: shortText(200_000).optional(),
+      tags: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+    })
+    .strict(),
+  "characters.delete": z.object({ id }).strict(),
+  "chats.list": z.object({ characterId: id.optional() }).strict(),
+  "chats.create": z.object({ characterId: id }).strict(),
+  "chats.get": z.object({ chatId: id }).strict(),
+  "chats.send": z
+    .object({
+      chatId: id,
+      text: z
+        .string()
+        .max(MAX_MESSAGE_CHARS, `message is longer than ${MAX_MESSAGE_CHARS} characters`)
+        .refine((t) => t.trim().length > 0, "message must not be empty"),
+      options: generationOptionsSchema.optional(),
+    })
+    .strict(),
+  "generation.abort": z.object({ generationId: z.string().min(1).max(100) }).strict(),
+  "settings.get": z.object({}).strict(),
+  "settings.update": settingsPatchSchema,
+  "model.status": z.object({}).strict(),
+  "model.load": z
+    .object({
+      path: z.string().min(1).max(4096).optional(),
+      threads: z.number().int().min(0).max(256).optional(),
+      contextSize: z.number().int().min(256).max(262_144).optional(),
+      /** Save `path` as the default model (default true). */
+      remember: z.boolean().optional(),
+    })
+    .strict(),
+} as const;
+
+export type Method = keyof typeof REQUEST_SCHEMAS;
+export const METHODS = Object.keys(REQUEST_SCHEMAS) as Method[];
+
+export interface AppInfo {
+  version: string;
+  host: "electron" | "web" | "cli" | "test";
+  dataDir: string;
+}
+
+export interface SendResult {
+  generationId: string;
+  chatId: number;
+  userMessageId: number;
+}
+
+/** Output type of every method. */
+export interface ResponseTypes {
+  "app.info": AppInfo;
+  "characters.list": CharacterSummary[];
+  "characters.get": CharacterRecord;
+  "characters.create": CharacterRecord;
+  "characters.delete": { deleted: true };
+  "chats.list": ChatSummary[];
+  "chats.create": ChatView;
+  "chats.get": ChatView;
+  "chats.send": SendResult;
+  "generation.abort": { aborted: boolean };
+  "settings.get": Settings;
+  "settings.update": Settings;
+  "model.status": ModelStatus;
+  "model.load": ModelStatus;
+}
+
+export type RequestOf<M extends Method> = z.input<(typeof REQUEST_SCHEMAS)[M]>;
+export type ParsedRequestOf<M extends Method> = z.output<(typeof REQUEST_SCHEMAS)[M]>;
+export type ResponseOf<M extends Method> = ResponseTypes[M];
+
+/** Events pushed from the core to every connected client. Deltas carry only new text. */
+export interface EventTypes {
+  "generation.started": { generationId: string; chatId: number; parentId: number };
+  "generation.delta": { generationId: string; chatId: number; text: string };
+  "generation.done": { generationId: string; chatId: number; message: Message };
+  "generation.error": { generationId: string; chatId: number; error: ApiError };
+  "model.status": ModelStatus;
+}
+
+export type EventName = keyof EventTypes;
+export const EVENT_NAMES: readonly EventName[] = [
+  "generation.started",
+  "generation.delta",
+  "generation.done",
+  "generation.error",
+  "model.status",
+];
+
+export function isMethod(name: unknown): name is Method {
+  return typeof name === "string" && Object.hasOwn(REQUEST_SCHEMAS, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === "string" && (EVENT_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,20 @@
+/** What the UI and the CLI know about the local model. */
+export type ModelState = "none" | "loading" | "loaded" | "error";
+
+export interface ModelInfo {
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  architecture: string;
+  trainContextSize: number;
+  hasChatTemplate: boolean;
+}
+
+export interface ModelStatus {
+  state: ModelState;
+  path: string | null;
+  info: ModelInfo | null;
+  error: { code: string; message: string } | null;
+  threads: number | null;
+  contextSize: number | null;
+}
