@@ -135,10 +135,13 @@ export class LlamaEngine implements Engine {
       const threads = resolveThreads(options.threads, llama.cpuMathCores);
       if (threads > llama.maxThreads) llama.maxThreads = threads;
       await this.checkMemory(gguf, llama, path);
+      const previous = this.current;
       await this.unload();
       this.recentLog.length = 0;
-      const model = await llama.loadModel({ modelPath: path }).catch((error: unknown) => {
-        throw this.loadError(path, error);
+      const model = await llama.loadModel({ modelPath: path }).catch(async (error: unknown) => {
+        const failure = await this.loadError(path, error);
+        if (previous) await this.restore(llama, previous);
+        throw failure;
       });
       this.current = {
         model,
@@ -183,8 +186,24 @@ export class LlamaEngine implements Engine {
     }
   }
 
-  private loadError(path: string, error: unknown): MasqueError {
-    const detail = this.recentLog.filter((line) => /error|fail|corrupt|invalid|unknown/i.test(line)).at(-1);
+  /** Puts the previous model back after a failed load, so the app keeps working. */
+  private async restore(llama: Llama, previous: Loaded): Promise<void> {
+    try {
+      const model = await llama.loadModel({ modelPath: previous.path });
+      this.current = { ...previous, model };
+    } catch {
+      this.current = null;
+    }
+  }
+
+  private async loadError(path: string, error: unknown): Promise<MasqueError> {
+    // llama.cpp's log lines explaining the failure arrive just after the rejection.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The first error line is the cause ("error loading model: tensor ... not within the file
+    // bounds"); the lines after it only repeat that loading failed.
+    const detail = this.recentLog
+      .find((line) => /error|corrupt|invalid|unknown/i.test(line))
+      ?.replace(/^llama_model_load:\s*(error loading model:\s*)?/, "");
     const message = (error as Error).message ?? String(error);
     return new MasqueError("MODEL_INVALID", `${path} could not be loaded: ${detail ?? message}`, {
       path,
