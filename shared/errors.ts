@@ -54,6 +54,11 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** Converts anything thrown into the wire shape; unknown errors become INTERNAL with their message. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof MasqueError) return error.toApiError();
+  // Errors that crossed Electron's contextBridge arrive as plain `{ code, message }` objects.
+  if (isApiErrorLike(error)) {
+    const { code, message, details } = error;
+    return details === undefined ? { code, message } : { code, message, details };
+  }
   if (error instanceof Error) return { code: "INTERNAL", message: error.message };
   return { code: "INTERNAL", message: String(error) };
 }
@@ -61,4 +66,15 @@ export function toApiError(error: unknown): ApiError {
 /** Rebuilds a throwable error from the wire shape (used by the bridges on the client side). */
 export function fromApiError(error: ApiError): MasqueError {
   return new MasqueError(isErrorCode(error.code) ? error.code : "INTERNAL", error.message, error.details);
+}
+
+function isApiErrorLike(value: unknown): value is ApiError {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as { code?: unknown; message?: unknown };
+  return isErrorCode(candidate.code) && typeof candidate.message === "string";
+}
+
+/** Any rejection from a bridge call as a MasqueError (keeps the code when there is one). */
+export function asMasqueError(error: unknown): MasqueError {
+  return error instanceof MasqueError ? error : fromApiError(toApiError(error));
 }

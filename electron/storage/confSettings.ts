@@ -1,14 +1,30 @@
+import { join } from "node:path";
 import Conf from "conf";
 import { DEFAULT_SETTINGS } from "../../shared/domain/settings";
+import { MasqueError } from "../../shared/errors";
+import { ensureDataDir } from "./dataDir";
 import { createSettingsStore, type SettingsStore } from "./settingsStore";
 
 /** Settings for the web host, the CLI and tests: `settings.json` in the data directory. */
 export function createConfSettings(dataDir: string): SettingsStore {
-  const conf = new Conf<Record<string, unknown>>({
-    cwd: dataDir,
-    configName: "settings",
-    defaults: { ...DEFAULT_SETTINGS },
-    clearInvalidConfig: false,
-  });
-  return createSettingsStore(conf);
+  ensureDataDir(dataDir);
+  try {
+    const conf = new Conf<Record<string, unknown>>({
+      cwd: dataDir,
+      configName: "settings",
+      defaults: { ...DEFAULT_SETTINGS },
+      // A settings file that cannot be parsed is reported, never silently replaced.
+      clearInvalidConfig: false,
+    });
+    return createSettingsStore(conf);
+  } catch (error) {
+    const file = join(dataDir, "settings.json");
+    throw new MasqueError(
+      "STORAGE_UNAVAILABLE",
+      `Cannot read the settings file ${file}: ${(error as Error).message}`,
+      {
+        file,
+      },
+    );
+  }
 }

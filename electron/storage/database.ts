@@ -2,10 +2,10 @@
  * The SQLite database (node:sqlite, no native addon to rebuild for Electron): WAL, foreign keys,
  * numbered migrations, and a transaction helper that every multi-row change goes through.
  */
-import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { MasqueError } from "../../shared/errors";
+import { ensureDataDir } from "./dataDir";
 import { MIGRATIONS, type Migration } from "./migrations";
 
 export const DATABASE_FILE = "masque.sqlite";
@@ -19,7 +19,7 @@ export interface Database {
 
 /** Opens (or creates) the database in `dataDir`; an unusable directory or file is STORAGE_UNAVAILABLE. */
 export function openDatabase(dataDir: string, migrations: readonly Migration[] = MIGRATIONS): Database {
-  ensureDirectory(dataDir);
+  ensureDataDir(dataDir);
   const path = join(dataDir, DATABASE_FILE);
   let db: DatabaseSync;
   try {
@@ -66,20 +66,6 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
     );
   }
   return database;
-}
-
-function ensureDirectory(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    if (!statSync(dataDir).isDirectory()) throw new Error("not a directory");
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new MasqueError(
-      "STORAGE_UNAVAILABLE",
-      `The data directory ${dataDir} cannot be used (${reason}). Choose another with --data-dir or MASQUE_DATA_DIR.`,
-      { dataDir },
-    );
-  }
 }
 
 export function schemaVersion(db: DatabaseSync): number {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EVENT_NAMES, MAX_MESSAGE_CHARS, METHODS, REQUEST_SCHEMAS } from "../../../shared/api/contract";
 import { parseRequest } from "../../../shared/api/validate";
 import { DEFAULT_SETTINGS, parseSettingValue, settingsSchema } from "../../../shared/domain/settings";
-import { ERROR_CODES, fromApiError, MasqueError, toApiError } from "../../../shared/errors";
+import { asMasqueError, ERROR_CODES, fromApiError, MasqueError, toApiError } from "../../../shared/errors";
 
 describe("contract", () => {
   it("names methods domain.action and lists every event once", () => {
@@ -65,5 +65,14 @@ describe("settings", () => {
     expect(parseSettingValue("threads", "2")).toBe(2);
     expect(parseSettingValue("userName", "42")).toBe("42");
     expect(parseSettingValue("threads", "two")).toBe("two");
+  });
+});
+
+describe("errors from the Electron bridge", () => {
+  it("keeps the code of a plain error object (what contextBridge delivers)", () => {
+    const plain = { name: "MasqueError", code: "BUSY", message: "busy", details: { chatId: 1 } };
+    expect(toApiError(plain)).toEqual({ code: "BUSY", message: "busy", details: { chatId: 1 } });
+    expect(asMasqueError(plain)).toMatchObject({ code: "BUSY", message: "busy" });
+    expect(asMasqueError(new Error("x")).code).toBe("INTERNAL");
   });
 });
