@@ -1,0 +1,41 @@
+import { useEffect, useState } from "react";
+import { ChatPane } from "../features/chat/ChatPane";
+import { SettingsPanel } from "../features/settings/SettingsPanel";
+import { useAppState } from "../state/appStore";
+import { connectEvents } from "../state/generationEvents";
+import { bootstrap, dismissAppError } from "../state/libraryActions";
+import { ErrorBanner } from "../ui/ErrorBanner";
+import { Sidebar } from "./Sidebar";
+import { applyTheme } from "./theme";
+import "./app.css";
+
+export function App() {
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const theme = useAppState((s) => s.settings?.theme);
+  const appError = useAppState((s) => s.appError);
+
+  useEffect(() => {
+    const disconnect = connectEvents();
+    void bootstrap();
+    return disconnect;
+  }, []);
+
+  useEffect(() => {
+    if (theme) applyTheme(theme);
+  }, [theme]);
+
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main">
+        {appError ? (
+          <div className="app-error">
+            <ErrorBanner error={appError} onDismiss={dismissAppError} />
+          </div>
+        ) : null}
+        <ChatPane onOpenSettings={() => setSettingsOpen(true)} />
+      </main>
+      {settingsOpen ? <SettingsPanel onClose={() => setSettingsOpen(false)} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { memo, useMemo } from "react";
+import type { GenerationStats, MessageRole, StopReason } from "../../../../shared/domain/chat";
+import { renderRoleplay } from "../../markdown/renderRoleplay";
+import { Avatar } from "../../ui/Avatar";
+
+export type BubbleStatus = "complete" | "stopped" | "streaming";
+
+interface MessageBubbleProps {
+  /** Who wrote it (the message's role; `role` itself is reserved for ARIA). */
+  author: MessageRole;
+  status: BubbleStatus;
+  name: string;
+  text: string;
+  stopReason?: StopReason | null;
+  stats?: GenerationStats | null;
+}
+
+function statsLine(stats: GenerationStats): string {
+  return `${stats.generatedTokens} tokens · ${stats.tokensPerSecond.toFixed(1)} tok/s · first token ${Math.round(stats.ttftMs)} ms`;
+}
+
+/** One message. Its text goes through the sanitizing Markdown renderer, the only HTML injection point. */
+export const MessageBubble = memo(function MessageBubble({
+  author,
+  status,
+  name,
+  text,
+  stopReason,
+  stats,
+}: Readonly<MessageBubbleProps>) {
+  const html = useMemo(() => renderRoleplay(text), [text]);
+  const streaming = status === "streaming";
+
+  return (
+    <li className={`message message-${author}`} data-testid="message" data-role={author} data-status={status}>
+      <Avatar name={name} />
+      <div className="message-body">
+        <div className="message-meta">
+          <span className="message-name">{name}</span>
+          {status === "stopped" ? (
+            <span className="message-marker" title="The reply was stopped before it finished">
+              stopped
+            </span>
+          ) : null}
+          {stopReason === "max-tokens" ? (
+            <span className="message-marker" title="The reply hit the max reply tokens setting">
+              length limit
+            </span>
+          ) : null}
+          {stats ? <span className="message-stats">{statsLine(stats)}</span> : null}
+        </div>
+        <div
+          className="message-text"
+          data-testid="message-text"
+          aria-live={streaming ? "polite" : undefined}
+          aria-busy={streaming && text === "" ? true : undefined}
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: renderRoleplay escapes raw HTML and sanitizes with DOMPurify
+          dangerouslySetInnerHTML={{ __html: html }}
+        />
+        {streaming && text === "" ? (
+          <span className="typing" role="status">
+            <span className="visually-hidden">{name} is writing…</span>
+            <span className="typing-dot" />
+            <span className="typing-dot" />
+            <span className="typing-dot" />
+          </span>
+        ) : null}
+      </div>
+    </li>
+  );
+});

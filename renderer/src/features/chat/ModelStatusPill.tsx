@@ -1,0 +1,35 @@
+import type { ModelStatus } from "../../../../shared/domain/model";
+import { useAppState } from "../../state/appStore";
+
+export function modelLabel(status: ModelStatus | null): string {
+  if (!status) return "…";
+  switch (status.state) {
+    case "loaded":
+      return status.info?.fileName ?? "model loaded";
+    case "loading":
+      return "loading model…";
+    case "error":
+      return "model error";
+    case "none":
+      return "no model";
+  }
+}
+
+/** Header pill: the model state at a glance; opens the settings where the model is chosen. */
+export function ModelStatusPill({ onClick }: Readonly<{ onClick: () => void }>) {
+  const status = useAppState((s) => s.modelStatus);
+  const state = status?.state ?? "none";
+  return (
+    <button
+      type="button"
+      className={`status-pill status-${state}`}
+      data-testid="model-status-pill"
+      onClick={onClick}
+      title={status?.error?.message ?? status?.path ?? "Choose a model in Settings"}
+    >
+      <span className="status-dot" aria-hidden="true" />
+      <span className="visually-hidden">Model: </span>
+      {modelLabel(status)}
+    </button>
+  );
+}
