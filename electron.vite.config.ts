@@ -16,7 +16,7 @@ import { resolve } from "node:path";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "electron-vite";
 import type { Plugin } from "vite";
-import { CONTENT_SECURITY_POLICY } from "./electron/hosts/electron/security";
+import { CONTENT_SECURITY_POLICY } from "./shared/security/csp";
 
 const root = import.meta.dirname;
 

@@ -1,21 +1,7 @@
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
-
-/**
- * Content-Security-Policy of the built renderer. `frame-ancestors` is left out on purpose: Chromium ignores it
- * in a <meta> tag and logs a warning; the web host should send it as an HTTP header instead.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join("; ");
+import { CONTENT_SECURITY_POLICY } from "../shared/security/csp";
 
 /**
  * Injects the CSP meta tag at build time only (the dev server needs React's inline refresh preamble). It goes

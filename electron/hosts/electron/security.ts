@@ -4,18 +4,9 @@
  * The pure helpers are exported so they can be tested without Electron.
  */
 import type { Session, Shell, WebContents } from "electron";
+import { CONTENT_SECURITY_POLICY } from "../../../shared/security/csp";
 
-/** Policy for the built app (file://). No inline or eval'd script, no remote origins. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join("; ");
+export { CONTENT_SECURITY_POLICY };
 
 /**
  * The policy for a page served from `appUrl`. Only under the electron-vite dev server does it allow

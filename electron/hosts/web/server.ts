@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import type { ApiError } from "../../../shared/errors";
+import { CONTENT_SECURITY_POLICY } from "../../../shared/security/csp";
 import type { Core } from "../../services/coreTypes";
 import { httpStatusFor } from "./httpStatus";
 
@@ -32,10 +33,6 @@ export interface WebHost {
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const KEEP_ALIVE_MS = 15_000;
-
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -204,7 +201,7 @@ function isAllowedOrigin(origin: string, port: number): boolean {
 }
 
 function setSecurityHeaders(res: ServerResponse) {
-  res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+  res.setHeader("Content-Security-Policy", `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`);
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("X-Frame-Options", "DENY");
   res.setHeader("Referrer-Policy", "no-referrer");
