@@ -3,18 +3,21 @@
  * calls `dispatch(method, input)`: the input is validated against the contract, the handler runs,
  * and the result or the error comes back as data.
  */
+import { join } from "node:path";
 import { isMethod, type Method, type ParsedRequestOf, type ResponseOf } from "../../shared/api/contract";
 import { parseRequest } from "../../shared/api/validate";
 import { MasqueError, type Result, toApiError } from "../../shared/errors";
 import { CharacterRepository } from "../storage/characterRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
+import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
 import { CharacterService } from "./characterService";
 import { ChatService } from "./chatService";
 import type { Core, CoreOptions } from "./coreTypes";
 import type { Engine } from "./engine/engine";
 import { LlamaEngine } from "./engine/llamaEngine";
 import { EventBus } from "./eventBus";
+import { ImportService } from "./import/importService";
 import { ModelService } from "./modelService";
 
 export type Handlers = {
@@ -25,6 +28,7 @@ export interface CoreInternals extends Core {
   readonly handlers: Handlers;
   readonly chats: ChatService;
   readonly engine: Engine;
+  readonly imports: ImportService;
 }
 
 export async function createCore(options: CoreOptions & { engine?: Engine }): Promise<CoreInternals> {
@@ -47,6 +51,14 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     models,
     events,
   );
+  const sessions = new ReferenceSessionRepository(database);
+  const imports = new ImportService(
+    database,
+    characterRepository,
+    sessions,
+    events,
+    join(options.dataDir, "uploads"),
+  );
   const stopStatusEvents = engine.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {
@@ -54,7 +66,18 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     "characters.list": (input) => characters.list(input),
     "characters.get": (input) => characters.get(input.id),
     "characters.create": (input) => characters.create(input),
+    "characters.tags": () => characters.tags(),
+    "characters.update": (input) => characters.update(input.id, input.data),
     "characters.delete": (input) => characters.delete(input.id),
+    "characters.export": (input) => characters.export(input.id, input.format),
+    "characters.avatar": (input) => characters.avatar(input.id),
+    "import.start": (input) => imports.start(input),
+    "import.cancel": (input) => imports.cancel(input.importId),
+    "sessions.list": (input) => {
+      characterRepository.get(input.characterId);
+      return sessions.list(input.characterId);
+    },
+    "sessions.get": (input) => sessions.get(input.sessionId),
     "chats.list": (input) => chats.list(input.characterId),
     "chats.create": (input) => chats.create(input.characterId),
     "chats.get": (input) => chats.view(input.chatId),
@@ -86,7 +109,9 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
   let disposed = false;
   return {
     dataDir: options.dataDir,
+    uploadsDir: imports.uploadsDir,
     handlers,
+    imports,
     chats,
     engine,
     dispatch,
@@ -96,6 +121,7 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
       disposed = true;
       stopStatusEvents();
       await chats.abortAll();
+      await imports.cancelAll();
       await engine.dispose();
       database.close();
     },

@@ -20,6 +20,8 @@ export interface CoreOptions {
  */
 export interface Core {
   readonly dataDir: string;
+  /** Where the web host stores uploaded files for `import.start {uploadId}`. */
+  readonly uploadsDir: string;
   dispatch(method: string, input: unknown): Promise<Result<unknown>>;
   subscribe(listener: CoreEventListener): () => void;
   dispose(): Promise<void>;

@@ -51,4 +51,59 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_parent ON messages(parent_id);
     `,
   },
+  {
+    version: 2,
+    description: "character sources, assets, full-text search, PIPPA reference sessions",
+    sql: `
+      ALTER TABLE characters ADD COLUMN source TEXT NOT NULL DEFAULT 'manual'
+        CHECK (source IN ('manual', 'card', 'pippa'));
+      -- The identity of an imported character in its source (e.g. "pippa:<bot_id>"): re-imports update it.
+      ALTER TABLE characters ADD COLUMN source_key TEXT;
+      CREATE UNIQUE INDEX characters_source_key ON characters(source_key) WHERE source_key IS NOT NULL;
+      CREATE INDEX characters_created ON characters(created_at);
+
+      CREATE TABLE character_assets (
+        id INTEGER PRIMARY KEY,
+        character_id INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('avatar', 'asset')),
+        path TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        data BLOB NOT NULL,
+        UNIQUE (character_id, path)
+      );
+
+      CREATE VIRTUAL TABLE characters_fts USING fts5(name, description, tags, tokenize = 'unicode61 remove_diacritics 2');
+      CREATE TRIGGER characters_fts_insert AFTER INSERT ON characters BEGIN
+        INSERT INTO characters_fts (rowid, name, description, tags)
+        VALUES (new.id, new.name, json_extract(new.data_json, '$.description'), new.tags_json);
+      END;
+      CREATE TRIGGER characters_fts_delete AFTER DELETE ON characters BEGIN
+        DELETE FROM characters_fts WHERE rowid = old.id;
+      END;
+      CREATE TRIGGER characters_fts_update AFTER UPDATE OF name, data_json, tags_json ON characters
+      WHEN old.name IS NOT new.name OR old.tags_json IS NOT new.tags_json
+        OR json_extract(old.data_json, '$.description') IS NOT json_extract(new.data_json, '$.description')
+      BEGIN
+        DELETE FROM characters_fts WHERE rowid = old.id;
+        INSERT INTO characters_fts (rowid, name, description, tags)
+        VALUES (new.id, new.name, json_extract(new.data_json, '$.description'), new.tags_json);
+      END;
+      INSERT INTO characters_fts (rowid, name, description, tags)
+        SELECT id, name, json_extract(data_json, '$.description'), tags_json FROM characters;
+
+      -- Read-only conversations imported with a character (PIPPA sessions). Messages are kept as one
+      -- JSON array per session: they are always read whole and never edited.
+      CREATE TABLE reference_sessions (
+        id INTEGER PRIMARY KEY,
+        character_id INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+        content_hash TEXT NOT NULL UNIQUE,
+        submitted_at INTEGER,
+        message_count INTEGER NOT NULL,
+        preview TEXT NOT NULL,
+        messages_json TEXT NOT NULL,
+        imported_at INTEGER NOT NULL
+      );
+      CREATE INDEX reference_sessions_character ON reference_sessions(character_id, submitted_at);
+    `,
+  },
 ];

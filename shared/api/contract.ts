@@ -6,6 +6,14 @@
 import { z } from "zod";
 import type { CharacterRecord, CharacterSummary } from "../domain/card";
 import type { ChatSummary, ChatView, Message } from "../domain/chat";
+import type {
+  ExportedFile,
+  ImportProgress,
+  ImportReport,
+  ReferenceSession,
+  ReferenceSessionSummary,
+  TagCount,
+} from "../domain/library";
 import type { ModelStatus } from "../domain/model";
 import { type Settings, settingsPatchSchema } from "../domain/settings";
 import type { ApiError } from "../errors";
@@ -30,9 +38,41 @@ export const generationOptionsSchema = z
   .strict();
 export type GenerationOptions = z.infer<typeof generationOptionsSchema>;
 
+const cardText = (max: number) => z.string().max(max);
+
+/** The card fields the editor may change; `extensions` and `character_book` are replaced whole. */
+export const cardDataPatchSchema = z
+  .object({
+    name: z.string().trim().min(1, "name must not be empty").max(200),
+    description: cardText(200_000),
+    personality: cardText(50_000),
+    scenario: cardText(50_000),
+    first_mes: cardText(50_000),
+    mes_example: cardText(200_000),
+    creator_notes: cardText(50_000),
+    system_prompt: cardText(50_000),
+    post_history_instructions: cardText(50_000),
+    alternate_greetings: z.array(cardText(50_000)).max(200),
+    tags: z.array(z.string().trim().min(1).max(100)).max(200),
+    creator: cardText(500),
+    character_version: cardText(200),
+    extensions: z.record(z.string(), z.unknown()),
+    character_book: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .partial()
+  .strict();
+export type CardDataPatch = z.infer<typeof cardDataPatchSchema>;
+
 export const REQUEST_SCHEMAS = {
   "app.info": z.object({}).strict(),
-  "characters.list": z.object({ search: shortText(200).optional(), tag: shortText(200).optional() }).strict(),
+  "characters.list": z
+    .object({
+      search: shortText(200).optional(),
+      tag: shortText(200).optional(),
+      sort: z.enum(["name", "recent", "imported"]).optional(),
+    })
+    .strict(),
+  "characters.tags": z.object({}).strict(),
   "characters.get": z.object({ id }).strict(),
   "characters.create": z
     .object({
@@ -45,7 +85,24 @@ export const REQUEST_SCHEMAS = {
       tags: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
     })
     .strict(),
+  "characters.update": z.object({ id, data: cardDataPatchSchema }).strict(),
   "characters.delete": z.object({ id }).strict(),
+  "characters.export": z.object({ id, format: z.enum(["v2", "v3", "png", "charx"]) }).strict(),
+  "characters.avatar": z.object({ id }).strict(),
+  "import.start": z
+    .object({
+      source: z.union([
+        z.object({ path: z.string().min(1).max(4096) }).strict(),
+        z.object({ uploadId: z.string().regex(/^[a-f0-9-]{36}$/, "not an upload id") }).strict(),
+      ]),
+      /** The name to show in reports (defaults to the file's base name). */
+      fileName: shortText(500).optional(),
+      format: z.enum(["auto", "pippa", "card"]).optional(),
+    })
+    .strict(),
+  "import.cancel": z.object({ importId: z.string().min(1).max(100) }).strict(),
+  "sessions.list": z.object({ characterId: id }).strict(),
+  "sessions.get": z.object({ sessionId: id }).strict(),
   "chats.list": z.object({ characterId: id.optional() }).strict(),
   "chats.create": z.object({ characterId: id }).strict(),
   "chats.get": z.object({ chatId: id }).strict(),
@@ -95,7 +152,15 @@ export interface ResponseTypes {
   "characters.list": CharacterSummary[];
   "characters.get": CharacterRecord;
   "characters.create": CharacterRecord;
+  "characters.tags": TagCount[];
+  "characters.update": CharacterRecord;
   "characters.delete": { deleted: true };
+  "characters.export": ExportedFile;
+  "characters.avatar": { mimeType: string; dataBase64: string } | null;
+  "import.start": { importId: string };
+  "import.cancel": { cancelled: boolean };
+  "sessions.list": ReferenceSessionSummary[];
+  "sessions.get": ReferenceSession;
   "chats.list": ChatSummary[];
   "chats.create": ChatView;
   "chats.get": ChatView;
@@ -118,6 +183,9 @@ export interface EventTypes {
   "generation.done": { generationId: string; chatId: number; message: Message };
   "generation.error": { generationId: string; chatId: number; error: ApiError };
   "model.status": ModelStatus;
+  "import.progress": ImportProgress;
+  "import.done": { importId: string; report: ImportReport };
+  "import.error": { importId: string; error: ApiError };
 }
 
 export type EventName = keyof EventTypes;
@@ -127,6 +195,9 @@ export const EVENT_NAMES: readonly EventName[] = [
   "generation.done",
   "generation.error",
   "model.status",
+  "import.progress",
+  "import.done",
+  "import.error",
 ];
 
 export function isMethod(name: unknown): name is Method {

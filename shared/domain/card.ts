@@ -64,12 +64,17 @@ export function emptyCardData(name: string): CardData {
   };
 }
 
+/** Where a character came from: typed in, a character card file, or the PIPPA dataset. */
+export type CharacterSource = "manual" | "card" | "pippa";
+
 /** What a character list shows: enough to render a row, never the whole card. */
 export interface CharacterSummary {
   id: number;
   name: string;
   tags: string[];
   description: string;
+  source: CharacterSource;
+  hasAvatar: boolean;
   createdAt: number;
   updatedAt: number;
   lastChatAt: number | null;
@@ -78,6 +83,8 @@ export interface CharacterSummary {
 /** A stored character: the id plus the full card (the `characters show` shape). */
 export interface CharacterRecord extends CharacterCard {
   id: number;
+  source: CharacterSource;
+  hasAvatar: boolean;
   createdAt: number;
   updatedAt: number;
 }

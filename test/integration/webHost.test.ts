@@ -95,6 +95,37 @@ describe("web host", () => {
     expect(await (await fetch(`${host.url}chats/3`)).text()).toContain("<title>Masque</title>");
   });
 
+  it("accepts uploads for import only with the token and imports them", async () => {
+    const body = JSON.stringify({ name: "Uploaded", description: "From the browser." });
+    const refused = await fetch(`${host.url}api/upload`, { method: "POST", body });
+    expect(refused.status).toBe(401);
+    const uploaded = await fetch(`${host.url}api/upload`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/octet-stream" },
+      body,
+    });
+    const envelope = (await uploaded.json()) as { ok: boolean; value: { uploadId: string; bytes: number } };
+    expect(envelope).toMatchObject({ ok: true, value: { bytes: body.length } });
+    const started = await call("import.start", {
+      source: { uploadId: envelope.value.uploadId },
+      fileName: "card.json",
+    });
+    const { value } = (await started.json()) as { value: { importId: string } };
+    await (t.core as unknown as { imports: { settled(id: string): Promise<void> } }).imports.settled(
+      value.importId,
+    );
+    expect(t.eventsOf("import.done").find((e) => e.importId === value.importId)?.report.fileName).toBe(
+      "card.json",
+    );
+    const list = (await (await call("characters.list", { search: "Uploaded" })).json()) as {
+      value: unknown[];
+    };
+    expect(list.value).toHaveLength(1);
+    // The upload is removed once imported.
+    const again = await call("import.start", { source: { uploadId: envelope.value.uploadId } });
+    expect(again.status).toBe(404);
+  });
+
   it("streams events as SSE to an authorised client", async () => {
     const controller = new AbortController();
     const response = await fetch(`${host.url}api/events`, {

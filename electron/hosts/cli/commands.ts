@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import type { CharacterRecord } from "../../../shared/domain/card";
 import type { ChatView, Message } from "../../../shared/domain/chat";
 import { isSettingsKey, parseSettingValue } from "../../../shared/domain/settings";
@@ -6,6 +7,7 @@ import { runWeb } from "../web/runWeb";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { importFile } from "./importCommand";
 import { sendMessage } from "./sendCommand";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
@@ -15,6 +17,26 @@ const json = { json: { type: "boolean" } } as const;
 const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
 
 export const COMMANDS: Record<string, Record<string, Command>> = {
+  sessions: {
+    async list(ctx, args) {
+      const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });
+      const sessions = await ctx.call("sessions.list", {
+        characterId: idArgument(positionals[0], "CHARACTER_ID"),
+      });
+      if (values.json) printJson(ctx, sessions);
+      else if (sessions.length === 0) ctx.out("No reference sessions.\n");
+      else {
+        for (const s of sessions) {
+          const date =
+            s.submittedAt === null ? "unknown date" : new Date(s.submittedAt).toISOString().slice(0, 10);
+          ctx.out(
+            `${String(s.id).padStart(6)}  ${date}  ${String(s.messageCount).padStart(5)} messages  ${s.preview.slice(0, 60)}\n`,
+          );
+        }
+      }
+      return 0;
+    },
+  },
   characters: {
     async create(ctx, args) {
       const { values } = parseCommand(
@@ -35,10 +57,15 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
     async list(ctx, args) {
       const { values } = parseCommand(
         args,
-        { tag: { type: "string" }, search: { type: "string" }, ...json },
+        { tag: { type: "string" }, search: { type: "string" }, sort: { type: "string" }, ...json },
         { min: 0, max: 0 },
       );
+      const sort = values.sort;
+      if (sort !== undefined && sort !== "name" && sort !== "recent" && sort !== "imported") {
+        throw usageError("--sort must be name, recent or imported");
+      }
       const list = await ctx.call("characters.list", {
+        ...(sort === undefined ? {} : { sort }),
         ...(typeof values.tag === "string" ? { tag: values.tag } : {}),
         ...(typeof values.search === "string" ? { search: values.search } : {}),
       });
@@ -50,6 +77,25 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
           ctx.out(
             `${String(c.id).padStart(5)}  ${c.name}${c.tags.length ? `  [${c.tags.join(", ")}]` : ""}\n`,
           );
+      return 0;
+    },
+    async export(ctx, args) {
+      const { positionals, values } = parseCommand(
+        args,
+        { format: { type: "string" }, out: { type: "string" } },
+        { min: 1, max: 1 },
+      );
+      const format = values.format;
+      if (format !== "v2" && format !== "v3" && format !== "png" && format !== "charx") {
+        throw usageError("characters export needs --format v2|v3|png|charx");
+      }
+      if (typeof values.out !== "string") throw usageError("characters export needs --out FILE");
+      const file = await ctx.call("characters.export", {
+        id: idArgument(positionals[0], "CHARACTER_ID"),
+        format,
+      });
+      await writeFile(values.out, Buffer.from(file.dataBase64, "base64"));
+      ctx.err(`Wrote ${values.out} (${file.mimeType})\n`);
       return 0;
     },
     async show(ctx, args) {
@@ -153,6 +199,18 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
 
 /** Commands without a subcommand. */
 export const TOP_LEVEL: Record<string, Command> = {
+  async import(ctx, args) {
+    const { positionals, values } = parseCommand(
+      args,
+      { format: { type: "string" }, ...json },
+      { min: 1, max: 1 },
+    );
+    const format = values.format ?? "auto";
+    if (format !== "auto" && format !== "pippa" && format !== "card") {
+      throw usageError("--format must be auto, pippa or card");
+    }
+    return importFile(ctx, { file: positionals[0] as string, format, json: values.json === true });
+  },
   async web(ctx, args) {
     const { values } = parseCommand(
       args,

@@ -3,8 +3,11 @@ export const USAGE = `Masque — offline role-play chat
 Usage: masque [--data-dir DIR] <command> [options]
 
   characters create --name NAME [--description TEXT] [--greeting TEXT] [--json]
-  characters list [--tag TAG] [--search TEXT] [--json]
+  characters list [--tag TAG] [--search TEXT] [--sort name|recent|imported] [--json]
   characters show ID [--json]
+  characters export ID --format v2|v3|png|charx --out FILE
+  import FILE [--format auto|pippa|card] [--json]      # PIPPA JSONL or a character card (JSON, PNG, CHARX)
+  sessions list CHARACTER_ID [--json]                   # reference sessions imported with a character
   chats new CHARACTER_ID [--json]
   chats list [CHARACTER_ID] [--json]
   chats show CHAT_ID [--json]

@@ -8,7 +8,7 @@
  * (Electron docs, context-bridge "Parameter / Error / Return Type support"), so `code` would not
  * reach the page. The renderer's bridge can rebuild a `MasqueError` with `fromApiError`.
  */
-import { contextBridge, type IpcRendererEvent, ipcRenderer } from "electron";
+import { contextBridge, type IpcRendererEvent, ipcRenderer, webUtils } from "electron";
 import type { MasqueApi, Unsubscribe } from "../../../shared/api/bridge";
 import { type EventName, isEventName, isMethod } from "../../../shared/api/contract";
 import { type ApiError, fromApiError } from "../../../shared/errors";
@@ -90,6 +90,11 @@ function on(event: unknown, handler: unknown): Unsubscribe {
   };
 }
 
-const api = { call, on } as MasqueApi;
+/** The path of a file the user picked or dropped, so the core can stream it (Electron only). */
+function pathForFile(file: unknown): string {
+  return webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]);
+}
+
+const api = { call, on, pathForFile } as MasqueApi & { pathForFile: typeof pathForFile };
 
 contextBridge.exposeInMainWorld("api", api);

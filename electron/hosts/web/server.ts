@@ -5,12 +5,14 @@
  * every /api request must carry `Authorization: Bearer <token>` (a random token per launch), and
  * requests for another host name or from another origin are refused (DNS rebinding, CSRF).
  */
-import { timingSafeEqual } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rm, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { ApiError } from "../../../shared/errors";
 import { CONTENT_SECURITY_POLICY } from "../../../shared/security/csp";
 import type { Core } from "../../services/coreTypes";
@@ -32,6 +34,7 @@ export interface WebHost {
 }
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 const KEEP_ALIVE_MS = 15_000;
 
 const MIME: Record<string, string> = {
@@ -93,6 +96,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: WebHos
       });
     }
     if (url.pathname === "/api/events" && req.method === "GET") return streamEvents(req, res, options.core);
+    if (url.pathname === "/api/upload" && req.method === "POST") return receiveUpload(req, res, options.core);
     const call = /^\/api\/call\/([A-Za-z.]+)$/.exec(url.pathname);
     if (call?.[1] && req.method === "POST") return callMethod(req, res, options.core, call[1]);
     return sendError(res, { code: "NOT_FOUND", message: `no API route ${req.method} ${url.pathname}` });
@@ -119,6 +123,41 @@ async function callMethod(req: IncomingMessage, res: ServerResponse, core: Core,
   }
   const result = await core.dispatch(method, input);
   sendJson(res, result.ok ? 200 : httpStatusFor(result.error.code), result);
+}
+
+/** Stores a file the browser sends (raw body) for a later `import.start {uploadId}`. */
+async function receiveUpload(req: IncomingMessage, res: ServerResponse, core: Core) {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > MAX_UPLOAD_BYTES) {
+    return sendError(
+      res,
+      { code: "INVALID_INPUT", message: `the file is larger than ${MAX_UPLOAD_BYTES} bytes` },
+      413,
+    );
+  }
+  await mkdir(core.uploadsDir, { recursive: true });
+  const uploadId = randomUUID();
+  const path = join(core.uploadsDir, `${uploadId}.upload`);
+  let received = 0;
+  const limiter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      callback(received > MAX_UPLOAD_BYTES ? new Error("too large") : null, chunk);
+    },
+  });
+  try {
+    await pipeline(req, limiter, createWriteStream(path, { flags: "wx" }));
+  } catch (error) {
+    await rm(path, { force: true });
+    const tooLarge = (error as Error).message === "too large";
+    return sendError(res, {
+      code: "INVALID_INPUT",
+      message: tooLarge
+        ? `the file is larger than ${MAX_UPLOAD_BYTES} bytes`
+        : `upload failed: ${(error as Error).message}`,
+    });
+  }
+  sendJson(res, 200, { ok: true, value: { uploadId, bytes: received } });
 }
 
 function streamEvents(req: IncomingMessage, res: ServerResponse, core: Core) {

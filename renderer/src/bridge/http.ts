@@ -20,6 +20,9 @@ const KNOWN_EVENTS: Record<EventName, true> = {
   "generation.done": true,
   "generation.error": true,
   "model.status": true,
+  "import.progress": true,
+  "import.done": true,
+  "import.error": true,
 };
 
 function isKnownEvent(name: string): name is EventName {

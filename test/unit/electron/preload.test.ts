@@ -9,6 +9,7 @@ const electron = vi.hoisted(() => {
   return {
     listeners,
     contextBridge: { exposeInMainWorld: vi.fn() },
+    webUtils: { getPathForFile: vi.fn((file: { fakePath: string }) => file.fakePath) },
     ipcRenderer: {
       invoke: vi.fn(),
       on: vi.fn((channel: string, listener: Listener) => {
@@ -23,7 +24,11 @@ const electron = vi.hoisted(() => {
   };
 });
 
-vi.mock("electron", () => ({ contextBridge: electron.contextBridge, ipcRenderer: electron.ipcRenderer }));
+vi.mock("electron", () => ({
+  contextBridge: electron.contextBridge,
+  ipcRenderer: electron.ipcRenderer,
+  webUtils: electron.webUtils,
+}));
 
 await import("../../../electron/hosts/electron/preload");
 
@@ -53,10 +58,12 @@ beforeEach(() => {
 });
 
 describe("preload exposure", () => {
-  it("exposes exactly one object, window.api, with only call and on", () => {
+  it("exposes exactly one object, window.api, with only call, on and pathForFile", () => {
     expect(exposed).toHaveLength(1);
     expect(exposed[0]?.[0]).toBe("api");
-    expect(Object.keys(api).sort()).toEqual(["call", "on"]);
+    expect(Object.keys(api).sort()).toEqual(["call", "on", "pathForFile"]);
+    const withPath = api as MasqueApi & { pathForFile(file: unknown): string };
+    expect(withPath.pathForFile({ fakePath: "/home/u/card.png" })).toBe("/home/u/card.png");
     expect(typeof api.call).toBe("function");
     expect(typeof api.on).toBe("function");
   });

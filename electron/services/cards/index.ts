@@ -1,0 +1,3 @@
+export { exportCard } from "./exportCard";
+export { parseCardFile, sniffCardKind } from "./parseCard";
+export type { CardFile, ParsedCard, SniffedKind } from "./types";

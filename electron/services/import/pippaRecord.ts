@@ -1,0 +1,87 @@
+/**
+ * One PIPPA line: the 8 keys of pippa.jsonl / pippa_deduped.jsonl (pippa-formats.md 1.2), checked
+ * field by field so a refusal can say exactly what is wrong.
+ */
+export interface PippaMessage {
+  message: string;
+  is_human: boolean;
+}
+
+export interface PippaRecord {
+  submission_timestamp: number;
+  categories: string[] | null;
+  bot_id: string;
+  bot_name: string;
+  bot_greeting: string;
+  bot_definitions: string | null;
+  bot_description: string | null;
+  conversation: PippaMessage[];
+}
+
+export const PIPPA_KEYS = [
+  "submission_timestamp",
+  "categories",
+  "bot_id",
+  "bot_name",
+  "bot_greeting",
+  "bot_definitions",
+  "bot_description",
+  "conversation",
+] as const;
+
+/** Returns the record, or the reason it is refused. Extra keys are ignored, as PIPPA's own loader does. */
+export function checkPippaRecord(value: unknown): PippaRecord | string {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "not a JSON object";
+  const record = value as Record<string, unknown>;
+  const missing = PIPPA_KEYS.filter((key) => !Object.hasOwn(record, key));
+  if (missing.length > 0) return `missing key${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`;
+  const timestamp = parseTimestamp(record.submission_timestamp);
+  if (timestamp === null) return "submission_timestamp must be a number of milliseconds";
+  const problem = checkFields(record) ?? checkConversation(record.conversation);
+  if (problem) return problem;
+  return {
+    submission_timestamp: timestamp,
+    categories: record.categories as string[] | null,
+    bot_id: (record.bot_id as string).trim(),
+    bot_name: record.bot_name as string,
+    bot_greeting: record.bot_greeting as string,
+    bot_definitions: record.bot_definitions as string | null,
+    bot_description: record.bot_description as string | null,
+    conversation: record.conversation as PippaMessage[],
+  };
+}
+
+/** PIPPA writes milliseconds as a number; the paper's listing shows a digit string. */
+function parseTimestamp(value: unknown): number | null {
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (typeof value === "string" && /^\d{1,16}$/.test(value)) return Number(value);
+  return null;
+}
+
+function checkFields(record: Record<string, unknown>): string | null {
+  const categories = record.categories;
+  if (categories !== null && !(Array.isArray(categories) && categories.every((c) => typeof c === "string"))) {
+    return "categories must be a list of strings or null";
+  }
+  if (typeof record.bot_id !== "string" || record.bot_id.trim() === "")
+    return "bot_id must be a non-empty string";
+  if (typeof record.bot_name !== "string") return "bot_name must be a string";
+  if (record.bot_name.trim() === "") return "bot_name is empty";
+  if (typeof record.bot_greeting !== "string") return "bot_greeting must be a string";
+  for (const key of ["bot_definitions", "bot_description"] as const) {
+    if (record[key] !== null && typeof record[key] !== "string") return `${key} must be a string or null`;
+  }
+  return null;
+}
+
+function checkConversation(conversation: unknown): string | null {
+  if (!Array.isArray(conversation)) return "conversation must be a list";
+  if (conversation.length === 0) return "conversation is empty";
+  for (let i = 0; i < conversation.length; i++) {
+    const m = conversation[i] as Record<string, unknown> | null;
+    if (typeof m !== "object" || m === null) return `conversation[${i}] must be an object`;
+    if (typeof m.message !== "string") return `conversation[${i}].message must be a string`;
+    if (typeof m.is_human !== "boolean") return `conversation[${i}].is_human must be true or false`;
+  }
+  return null;
+}

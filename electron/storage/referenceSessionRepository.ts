@@ -1,0 +1,96 @@
+import type {
+  ReferenceMessage,
+  ReferenceSession,
+  ReferenceSessionSummary,
+} from "../../shared/domain/library";
+import { MasqueError } from "../../shared/errors";
+import type { Database } from "./database";
+
+export interface NewReferenceSession {
+  characterId: number;
+  contentHash: string;
+  submittedAt: number | null;
+  messages: ReferenceMessage[];
+  /** `encodeMessages(messages)`, when the caller already has it. */
+  messagesJson?: string;
+}
+
+/** The stored form of a session's messages: `[[isHuman ? 1 : 0, text], ...]`. */
+export function encodeMessages(messages: readonly ReferenceMessage[]): string {
+  return JSON.stringify(messages.map((m) => [m.isHuman ? 1 : 0, m.text]));
+}
+
+interface SessionRow {
+  id: number;
+  character_id: number;
+  submitted_at: number | null;
+  message_count: number;
+  preview: string;
+  messages_json?: string;
+}
+
+const PREVIEW_CHARS = 140;
+
+/** Read-only reference sessions (imported PIPPA conversations), deduplicated by content hash. */
+export class ReferenceSessionRepository {
+  private insertStatement: ReturnType<Database["db"]["prepare"]> | null = null;
+
+  constructor(private readonly database: Database) {}
+
+  /** Inserts the session unless one with the same content hash exists; returns whether it was added. */
+  add(session: NewReferenceSession, now = Date.now()): boolean {
+    this.insertStatement ??= this.database.db.prepare(
+      `INSERT OR IGNORE INTO reference_sessions
+         (character_id, content_hash, submitted_at, message_count, preview, messages_json, imported_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const firstHuman = session.messages.find((m) => m.isHuman && m.text.trim())?.text ?? "";
+    const result = this.insertStatement.run(
+      session.characterId,
+      session.contentHash,
+      session.submittedAt,
+      session.messages.length,
+      firstHuman.slice(0, PREVIEW_CHARS),
+      session.messagesJson ?? encodeMessages(session.messages),
+      now,
+    );
+    return result.changes > 0;
+  }
+
+  has(contentHash: string): boolean {
+    return (
+      this.database.db.prepare("SELECT 1 FROM reference_sessions WHERE content_hash = ?").get(contentHash) !==
+      undefined
+    );
+  }
+
+  list(characterId: number): ReferenceSessionSummary[] {
+    const rows = this.database.db
+      .prepare(
+        `SELECT id, character_id, submitted_at, message_count, preview FROM reference_sessions
+         WHERE character_id = ? ORDER BY submitted_at, id`,
+      )
+      .all(characterId) as unknown as SessionRow[];
+    return rows.map(toSummary);
+  }
+
+  get(sessionId: number): ReferenceSession {
+    const row = this.database.db.prepare("SELECT * FROM reference_sessions WHERE id = ?").get(sessionId) as
+      | SessionRow
+      | undefined;
+    if (!row)
+      throw new MasqueError("NOT_FOUND", `reference session ${sessionId} does not exist`, { sessionId });
+    const pairs = JSON.parse(row.messages_json ?? "[]") as [number, string][];
+    return { ...toSummary(row), messages: pairs.map(([h, text]) => ({ isHuman: h === 1, text })) };
+  }
+}
+
+function toSummary(row: SessionRow): ReferenceSessionSummary {
+  return {
+    id: row.id,
+    characterId: row.character_id,
+    submittedAt: row.submitted_at,
+    messageCount: row.message_count,
+    preview: row.preview,
+  };
+}
