@@ -17,8 +17,11 @@ import type { Core, CoreOptions } from "./coreTypes";
 import type { Engine } from "./engine/engine";
 import { LlamaEngine } from "./engine/llamaEngine";
 import { EventBus } from "./eventBus";
+import { GenerationService } from "./generationService";
 import { ImportService } from "./import/importService";
 import { ModelService } from "./modelService";
+import { applyPreset, deletePreset, savePreset } from "./presets";
+import { listTemplates } from "./templates";
 
 export type Handlers = {
   [M in Method]: (input: ParsedRequestOf<M>) => ResponseOf<M> | Promise<ResponseOf<M>>;
@@ -27,6 +30,7 @@ export type Handlers = {
 export interface CoreInternals extends Core {
   readonly handlers: Handlers;
   readonly chats: ChatService;
+  readonly generations: GenerationService;
   readonly engine: Engine;
   readonly imports: ImportService;
 }
@@ -43,14 +47,16 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
   const characterRepository = new CharacterRepository(database);
   const characters = new CharacterService(characterRepository);
   const models = new ModelService(engine, options.settings);
-  const chats = new ChatService(
-    new ChatRepository(database),
+  const chatRepository = new ChatRepository(database);
+  const generations = new GenerationService(
+    chatRepository,
     characterRepository,
     options.settings,
     engine,
     models,
     events,
   );
+  const chats = new ChatService(chatRepository, characterRepository, generations);
   const sessions = new ReferenceSessionRepository(database);
   const imports = new ImportService(
     database,
@@ -81,8 +87,23 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     "chats.list": (input) => chats.list(input.characterId),
     "chats.create": (input) => chats.create(input.characterId),
     "chats.get": (input) => chats.view(input.chatId),
-    "chats.send": (input) => chats.send(input.chatId, input.text, input.options),
-    "generation.abort": (input) => chats.abort(input.generationId),
+    "chats.send": (input) => generations.send(input.chatId, input.text, input.options),
+    "chats.regenerate": (input) => generations.regenerate(input.chatId, input.messageId, input.options),
+    "chats.continue": (input) => generations.continue(input.chatId, input.options),
+    "chats.impersonate": (input) => generations.impersonate(input.chatId, input.options),
+    "chats.swipes": (input) => chats.swipes(input.messageId),
+    "chats.selectSwipe": (input) => chats.selectSwipe(input.messageId),
+    "chats.editMessage": (input) => chats.editMessage(input.messageId, input.text),
+    "chats.deleteMessage": (input) => chats.deleteMessage(input.messageId, input.withDescendants),
+    "chats.branch": (input) => chats.branch(input.messageId),
+    "chats.prompt": (input) => generations.promptReport(input.chatId),
+    "chats.setOptions": (input) => chats.setOptions(input.chatId, input),
+    "templates.list": () => listTemplates(),
+    "presets.save": (input) => savePreset(options.settings, input.name, input.values),
+    "presets.apply": (input) => applyPreset(options.settings, input.name),
+    "presets.delete": (input) => deletePreset(options.settings, input.name),
+    "model.calibrate": () => models.calibrate(),
+    "generation.abort": (input) => generations.abort(input.generationId),
     "settings.get": () => options.settings.getAll(),
     "settings.update": (input) => {
       const updated = options.settings.update(input);
@@ -113,6 +134,7 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     handlers,
     imports,
     chats,
+    generations,
     engine,
     dispatch,
     subscribe: (listener) => events.subscribe(listener),
@@ -120,7 +142,7 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
       if (disposed) return;
       disposed = true;
       stopStatusEvents();
-      await chats.abortAll();
+      await generations.abortAll();
       await imports.cancelAll();
       await engine.dispose();
       database.close();

@@ -1,4 +1,4 @@
-import type { ParsedRequestOf } from "../../shared/api/contract";
+import type { ParsedRequestOf, ThreadCalibrationResult } from "../../shared/api/contract";
 import type { ModelStatus } from "../../shared/domain/model";
 import type { SettingsKey } from "../../shared/domain/settings";
 import { MasqueError } from "../../shared/errors";
@@ -7,7 +7,11 @@ import type { Engine } from "./engine/engine";
 
 const RELOAD_KEYS: readonly SettingsKey[] = ["modelPath", "threads", "contextSize"];
 
-/** Which model is loaded and with what settings; loads on demand from the settings. */
+/**
+ * Which model is loaded and with what settings; loads on demand from the settings. The thread
+ * count is, in order: an explicit value, the setting, or the one measured for this model on this
+ * machine (measured once, the first time the model loads, and remembered per model file).
+ */
 export class ModelService {
   private stale = false;
 
@@ -26,15 +30,38 @@ export class ModelService {
     if (!path) {
       throw new MasqueError("MODEL_NOT_SET", "No model file is set. Choose a GGUF model in the settings.");
     }
+    const measured = settings.modelOverrides[path]?.threads;
+    const explicit = input.threads ?? (settings.threads > 0 ? settings.threads : undefined);
     const status = await this.engine.load(path, {
-      threads: input.threads ?? settings.threads,
+      threads: explicit ?? measured ?? 0,
       contextSize: input.contextSize ?? settings.contextSize,
     });
     this.stale = false;
     if (input.path !== undefined && input.remember !== false && input.path !== settings.modelPath) {
       this.settings.update({ modelPath: input.path });
     }
+    if (explicit === undefined && measured === undefined) {
+      await this.calibrate();
+      return this.engine.status();
+    }
     return status;
+  }
+
+  /** Measures 1..cores threads, remembers the fastest for this model, and uses it unless a setting says otherwise. */
+  async calibrate(): Promise<ThreadCalibrationResult> {
+    const loaded = this.engine.loaded();
+    if (!loaded) throw new MasqueError("MODEL_NOT_SET", "Load a model before measuring threads.");
+    const calibration = await this.engine.calibrateThreads();
+    const settings = this.settings.getAll();
+    this.settings.update({
+      modelOverrides: {
+        ...settings.modelOverrides,
+        [loaded.path]: { ...settings.modelOverrides[loaded.path], threads: calibration.best },
+      },
+    });
+    const threads = settings.threads > 0 ? settings.threads : calibration.best;
+    await this.engine.setThreads(threads);
+    return { ...calibration, threads };
   }
 
   /** Loads the model from the settings when none is loaded, or when its settings changed since. */

@@ -1,4 +1,5 @@
 import type {
+  ChatOptions,
   ChatSummary,
   GenerationProvenance,
   GenerationStats,
@@ -32,6 +33,7 @@ interface MessageRow {
   stats_json: string | null;
   provenance_json: string | null;
   created_at: number;
+  edited_at: number | null;
   sibling_index: number;
   sibling_count: number;
 }
@@ -56,15 +58,164 @@ const CHAT_SELECT = `
 export class ChatRepository {
   constructor(private readonly database: Database) {}
 
-  createChat(characterId: number, title: string, greeting: string, now = Date.now()): number {
+  /**
+   * Creates a chat whose first message is the greeting; the other greetings become its swipes
+   * (root siblings), with the first one active.
+   */
+  createChat(
+    characterId: number,
+    title: string,
+    greetings: string | readonly string[],
+    now = Date.now(),
+  ): number {
+    const list = (typeof greetings === "string" ? [greetings] : greetings).filter((g) => g.trim());
     return this.database.transaction(() => {
       const chat = this.database.db
         .prepare(
           "INSERT INTO chats (character_id, title, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
         )
         .get(characterId, title, now, now) as { id: number };
-      if (greeting.trim()) {
-        this.addMessage({ chatId: chat.id, parentId: null, role: "character", text: greeting }, now);
+      const ids = list.map(
+        (text) => this.addMessage({ chatId: chat.id, parentId: null, role: "character", text }, now).id,
+      );
+      if (ids[0] !== undefined) this.setActiveLeaf(chat.id, ids[0], now);
+      return chat.id;
+    });
+  }
+
+  options(chatId: number): ChatOptions {
+    const row = this.database.db.prepare("SELECT options_json FROM chats WHERE id = ?").get(chatId) as
+      | { options_json: string }
+      | undefined;
+    if (!row) throw new MasqueError("NOT_FOUND", `chat ${chatId} does not exist`, { chatId });
+    return JSON.parse(row.options_json) as ChatOptions;
+  }
+
+  setOptions(chatId: number, options: ChatOptions): void {
+    this.database.db
+      .prepare("UPDATE chats SET options_json = ? WHERE id = ?")
+      .run(JSON.stringify(options), chatId);
+  }
+
+  setActiveLeaf(chatId: number, leafId: number | null, now = Date.now()): void {
+    this.database.db
+      .prepare("UPDATE chats SET active_leaf_id = ?, updated_at = ? WHERE id = ?")
+      .run(leafId, now, chatId);
+  }
+
+  /** The messages sharing `messageId`'s parent (itself included), oldest first. */
+  siblings(messageId: number): Message[] {
+    const message = this.getMessage(messageId);
+    const ids = this.database.db
+      .prepare("SELECT id FROM messages WHERE chat_id = ? AND parent_id IS ? ORDER BY id")
+      .all(message.chatId, message.parentId) as { id: number }[];
+    return ids.map((r) => this.getMessage(r.id));
+  }
+
+  /** The newest leaf below `messageId` (following the newest child at each step), or the message itself. */
+  latestLeafUnder(messageId: number): number {
+    let current = messageId;
+    for (;;) {
+      const child = this.database.db
+        .prepare("SELECT id FROM messages WHERE parent_id = ? ORDER BY id DESC LIMIT 1")
+        .get(current) as { id: number } | undefined;
+      if (!child) return current;
+      current = child.id;
+    }
+  }
+
+  updateText(messageId: number, text: string, now = Date.now()): Message {
+    const result = this.database.db
+      .prepare("UPDATE messages SET text = ?, edited_at = ? WHERE id = ?")
+      .run(text, now, messageId);
+    if (result.changes === 0)
+      throw new MasqueError("NOT_FOUND", `message ${messageId} does not exist`, { messageId });
+    return this.getMessage(messageId);
+  }
+
+  /** Replaces a reply's text and generation data (a continued reply). */
+  updateReply(
+    messageId: number,
+    update: Pick<NewMessage, "text" | "status" | "stopReason" | "stats" | "provenance">,
+  ): Message {
+    this.database.db
+      .prepare(
+        "UPDATE messages SET text = ?, status = ?, stop_reason = ?, stats_json = ?, provenance_json = ? WHERE id = ?",
+      )
+      .run(
+        update.text,
+        update.status ?? "complete",
+        update.stopReason ?? null,
+        update.stats ? JSON.stringify(update.stats) : null,
+        update.provenance ? JSON.stringify(update.provenance) : null,
+        messageId,
+      );
+    return this.getMessage(messageId);
+  }
+
+  countDescendants(messageId: number): number {
+    const row = this.database.db
+      .prepare(
+        `WITH RECURSIVE below(id) AS (
+           SELECT id FROM messages WHERE parent_id = ?
+           UNION ALL SELECT m.id FROM messages m JOIN below b ON m.parent_id = b.id
+         ) SELECT count(*) AS n FROM below`,
+      )
+      .get(messageId) as { n: number };
+    return row.n;
+  }
+
+  /**
+   * Deletes a message. With `withDescendants` its whole subtree goes; otherwise its children move
+   * up to its parent, so nothing below it is lost. The active leaf moves to a surviving message.
+   */
+  deleteMessage(messageId: number, withDescendants: boolean, now = Date.now()): void {
+    const message = this.getMessage(messageId);
+    this.database.transaction(() => {
+      const chat = this.getChat(message.chatId);
+      const onActivePath = this.activePath(message.chatId).some((m) => m.id === messageId);
+      if (!withDescendants) {
+        this.database.db
+          .prepare("UPDATE messages SET parent_id = ? WHERE parent_id = ?")
+          .run(message.parentId, messageId);
+      }
+      // ON DELETE CASCADE on parent_id removes whatever is still below it.
+      this.database.db.prepare("DELETE FROM messages WHERE id = ?").run(messageId);
+      const leaf = chat.activeLeafId;
+      if (leaf !== null && leaf !== messageId && this.exists(leaf)) return;
+      const anchor =
+        onActivePath && message.parentId !== null ? message.parentId : this.firstRoot(message.chatId);
+      this.setActiveLeaf(message.chatId, anchor === null ? null : this.latestLeafUnder(anchor), now);
+    });
+  }
+
+  private exists(messageId: number): boolean {
+    return this.database.db.prepare("SELECT 1 FROM messages WHERE id = ?").get(messageId) !== undefined;
+  }
+
+  private firstRoot(chatId: number): number | null {
+    const row = this.database.db
+      .prepare("SELECT id FROM messages WHERE chat_id = ? AND parent_id IS NULL ORDER BY id LIMIT 1")
+      .get(chatId) as { id: number } | undefined;
+    return row?.id ?? null;
+  }
+
+  /** Copies the path from the root to `leafId` into a new chat (for branching). */
+  copyPath(fromChatId: number, leafId: number, characterId: number, title: string, now = Date.now()): number {
+    const path = this.activePath(fromChatId, leafId);
+    return this.database.transaction(() => {
+      const chat = this.database.db
+        .prepare(
+          "INSERT INTO chats (character_id, title, options_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .get(characterId, title, JSON.stringify(this.options(fromChatId)), now, now) as { id: number };
+      let parentId: number | null = null;
+      for (const m of path) {
+        const { role, text, status, stopReason, stats, provenance } = m;
+        parentId = this.addMessage(
+          { chatId: chat.id, parentId, role, text, status, stopReason, stats, provenance },
+          now,
+        ).id;
       }
       return chat.id;
     });
@@ -184,6 +335,7 @@ function toMessage(row: MessageRow): Message {
     stats: row.stats_json ? (JSON.parse(row.stats_json) as GenerationStats) : null,
     provenance: row.provenance_json ? (JSON.parse(row.provenance_json) as GenerationProvenance) : null,
     createdAt: row.created_at,
+    editedAt: row.edited_at,
     siblingIndex: row.sibling_index,
     siblingCount: row.sibling_count,
   };

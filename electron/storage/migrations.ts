@@ -106,4 +106,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX reference_sessions_character ON reference_sessions(character_id, submitted_at);
     `,
   },
+  {
+    version: 3,
+    description: "per-chat prompt options, edit times",
+    sql: `
+      ALTER TABLE chats ADD COLUMN options_json TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+    `,
+  },
 ];

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { CharacterRecord, CharacterSummary } from "../domain/card";
-import type { ChatSummary, ChatView, Message } from "../domain/chat";
+import type { ChatSummary, ChatView, GenerationKind, Message } from "../domain/chat";
 import type {
   ExportedFile,
   ImportProgress,
@@ -116,6 +116,36 @@ export const REQUEST_SCHEMAS = {
       options: generationOptionsSchema.optional(),
     })
     .strict(),
+  "chats.regenerate": z
+    .object({ chatId: id, messageId: id.optional(), options: generationOptionsSchema.optional() })
+    .strict(),
+  "chats.continue": z.object({ chatId: id, options: generationOptionsSchema.optional() }).strict(),
+  "chats.impersonate": z.object({ chatId: id, options: generationOptionsSchema.optional() }).strict(),
+  "chats.swipes": z.object({ messageId: id }).strict(),
+  "chats.selectSwipe": z.object({ messageId: id }).strict(),
+  "chats.editMessage": z
+    .object({
+      messageId: id,
+      text: z.string().max(MAX_MESSAGE_CHARS, `text is longer than ${MAX_MESSAGE_CHARS} characters`),
+    })
+    .strict(),
+  "chats.deleteMessage": z.object({ messageId: id, withDescendants: z.boolean().optional() }).strict(),
+  "chats.branch": z.object({ messageId: id }).strict(),
+  "chats.prompt": z.object({ chatId: id }).strict(),
+  "chats.setOptions": z
+    .object({
+      chatId: id,
+      templateId: z.string().min(1).max(40).nullable().optional(),
+      examplesMode: z.enum(["push", "keep", "strip"]).nullable().optional(),
+    })
+    .strict(),
+  "templates.list": z.object({}).strict(),
+  "presets.save": z
+    .object({ name: z.string().trim().min(1).max(60), values: z.record(z.string(), z.number()).optional() })
+    .strict(),
+  "presets.apply": z.object({ name: z.string().trim().min(1).max(60) }).strict(),
+  "presets.delete": z.object({ name: z.string().trim().min(1).max(60) }).strict(),
+  "model.calibrate": z.object({}).strict(),
   "generation.abort": z.object({ generationId: z.string().min(1).max(100) }).strict(),
   "settings.get": z.object({}).strict(),
   "settings.update": settingsPatchSchema,
@@ -140,10 +170,47 @@ export interface AppInfo {
   dataDir: string;
 }
 
-export interface SendResult {
+export interface GenerationStarted {
   generationId: string;
   chatId: number;
+  kind: GenerationKind;
+  /** The message the reply hangs under (null for a new greeting). */
+  parentId: number | null;
+}
+
+export interface SendResult extends GenerationStarted {
   userMessageId: number;
+}
+
+export interface TemplateInfo {
+  id: string;
+  label: string;
+}
+
+export interface ThreadCalibrationResult {
+  results: { threads: number; tokensPerSecond: number }[];
+  best: number;
+  /** The thread count now in use (an explicit setting beats the measurement). */
+  threads: number;
+}
+
+/** What the prompt inspector shows: the prompt the next reply would get, block by block. */
+export interface PromptReport {
+  templateId: string;
+  templateLabel: string;
+  contextSize: number;
+  maxReplyTokens: number;
+  budget: number;
+  promptTokens: number;
+  blocks: { kind: string; messageId: number | null; tokens: number; text: string }[];
+  dropped: { kind: "example" | "message"; messageId: number | null; tokens: number; reason: string }[];
+  /** Cache use of the last reply in this chat, from its stats. */
+  lastReply: {
+    messageId: number;
+    promptTokens: number;
+    evaluatedTokens: number;
+    reusedTokens: number;
+  } | null;
 }
 
 /** Output type of every method. */
@@ -165,6 +232,21 @@ export interface ResponseTypes {
   "chats.create": ChatView;
   "chats.get": ChatView;
   "chats.send": SendResult;
+  "chats.regenerate": GenerationStarted;
+  "chats.continue": GenerationStarted;
+  "chats.impersonate": GenerationStarted;
+  "chats.swipes": Message[];
+  "chats.selectSwipe": ChatView;
+  "chats.editMessage": Message;
+  "chats.deleteMessage": ChatView;
+  "chats.branch": ChatView;
+  "chats.prompt": PromptReport;
+  "chats.setOptions": ChatView;
+  "templates.list": TemplateInfo[];
+  "presets.save": Settings;
+  "presets.apply": Settings;
+  "presets.delete": Settings;
+  "model.calibrate": ThreadCalibrationResult;
   "generation.abort": { aborted: boolean };
   "settings.get": Settings;
   "settings.update": Settings;
@@ -178,10 +260,18 @@ export type ResponseOf<M extends Method> = ResponseTypes[M];
 
 /** Events pushed from the core to every connected client. Deltas carry only new text. */
 export interface EventTypes {
-  "generation.started": { generationId: string; chatId: number; parentId: number };
+  "generation.started": {
+    generationId: string;
+    chatId: number;
+    kind: GenerationKind;
+    parentId: number | null;
+    messageId: number | null;
+  };
   "generation.delta": { generationId: string; chatId: number; text: string };
   "generation.done": { generationId: string; chatId: number; message: Message };
   "generation.error": { generationId: string; chatId: number; error: ApiError };
+  /** The end of an impersonation: a draft for the user's input box, never stored or sent. */
+  "generation.draft": { generationId: string; chatId: number; text: string };
   "model.status": ModelStatus;
   "import.progress": ImportProgress;
   "import.done": { importId: string; report: ImportReport };
@@ -194,6 +284,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   "generation.delta",
   "generation.done",
   "generation.error",
+  "generation.draft",
   "model.status",
   "import.progress",
   "import.done",

@@ -20,15 +20,19 @@ export interface GenerationStats {
   tokensPerSecond: number;
 }
 
+/** Everything needed to know how a reply (swipe) was produced. */
 export interface GenerationProvenance {
   modelFile: string;
   modelSize: number;
+  modelHash: string;
   template: string;
   threads: number;
   contextSize: number;
   sampler: Record<string, number>;
   seed: number | null;
   droppedMessages: number;
+  /** Prompt tokens taken from the KV cache instead of being evaluated. */
+  reusedTokens?: number;
 }
 
 export interface Message {
@@ -42,6 +46,8 @@ export interface Message {
   stats: GenerationStats | null;
   provenance: GenerationProvenance | null;
   createdAt: number;
+  /** Set when the user edited the text. */
+  editedAt: number | null;
   /** Position among siblings (0-based) and how many siblings exist, for swipe navigation. */
   siblingIndex: number;
   siblingCount: number;
@@ -57,8 +63,15 @@ export interface ChatSummary {
   messageCount: number;
 }
 
+/** Per-chat prompt choices; absent values follow the model and the app settings. */
+export interface ChatOptions {
+  templateId?: string;
+  examplesMode?: "push" | "keep" | "strip";
+}
+
 export interface ChatView {
   chat: ChatSummary;
+  options: ChatOptions;
   activeLeafId: number | null;
   /** Messages on the active path, root first. */
   messages: Message[];
@@ -66,8 +79,14 @@ export interface ChatView {
   pendingGeneration: PendingGeneration | null;
 }
 
+export type GenerationKind = "reply" | "swipe" | "continue" | "impersonate";
+
 export interface PendingGeneration {
   generationId: string;
-  parentId: number;
+  kind: GenerationKind;
+  /** The message the reply will hang under (null for a new greeting). */
+  parentId: number | null;
+  /** For "continue": the message being extended. */
+  messageId: number | null;
   text: string;
 }

@@ -13,6 +13,37 @@ export const settingsSchema = z.object({
   topK: z.number().int().min(0).max(1000),
   minP: z.number().min(0).max(1),
   repeatPenalty: z.number().min(1).max(3),
+  /** Tokens of recent history and reply the repeat penalties look at. */
+  repeatLastN: z.number().int().min(0).max(8192),
+  frequencyPenalty: z.number().min(0).max(2),
+  presencePenalty: z.number().min(0).max(2),
+  /** DRY: 0 = off. */
+  dryMultiplier: z.number().min(0).max(5),
+  dryBase: z.number().min(1).max(4),
+  dryAllowedLength: z.number().int().min(0).max(20),
+  /** XTC: 0 = off. */
+  xtcProbability: z.number().min(0).max(1),
+  xtcThreshold: z.number().min(0).max(1),
+  /** Who the user is in the story (their persona), sent with the character's. */
+  userPersona: z.string().max(20_000),
+  /** "" = the built-in system prompt; a card's own system prompt replaces it ({{original}} inserts it). */
+  systemPrompt: z.string().max(20_000),
+  /** "auto" (the model's own template, else Pygmalion), "model", or a built-in template id. */
+  templateId: z.string().min(1).max(40),
+  examplesMode: z.enum(["push", "keep", "strip"]),
+  /** Per model file: measured or chosen thread count and template. */
+  modelOverrides: z.record(
+    z.string(),
+    z
+      .object({
+        threads: z.number().int().min(1).max(256).optional(),
+        templateId: z.string().max(40).optional(),
+      })
+      .strict(),
+  ),
+  samplerPresets: z.array(
+    z.object({ name: z.string().trim().min(1).max(60), values: z.record(z.string(), z.number()) }).strict(),
+  ),
   theme: z.enum(["system", "light", "dark"]),
 });
 
@@ -30,8 +61,39 @@ export const DEFAULT_SETTINGS: Settings = {
   topK: 0,
   minP: 0.05,
   repeatPenalty: 1.08,
+  repeatLastN: 256,
+  frequencyPenalty: 0,
+  presencePenalty: 0,
+  dryMultiplier: 0,
+  dryBase: 1.75,
+  dryAllowedLength: 2,
+  xtcProbability: 0,
+  xtcThreshold: 0.1,
+  userPersona: "",
+  systemPrompt: "",
+  templateId: "auto",
+  examplesMode: "push",
+  modelOverrides: {},
+  samplerPresets: [],
   theme: "system",
 };
+
+/** The settings that make up a sampler preset. */
+export const SAMPLER_KEYS = [
+  "temperature",
+  "topP",
+  "topK",
+  "minP",
+  "repeatPenalty",
+  "repeatLastN",
+  "frequencyPenalty",
+  "presencePenalty",
+  "dryMultiplier",
+  "dryBase",
+  "dryAllowedLength",
+  "xtcProbability",
+  "xtcThreshold",
+] as const satisfies readonly SettingsKey[];
 
 export const settingsPatchSchema = settingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
@@ -42,6 +104,13 @@ export function parseSettingValue(key: SettingsKey, raw: string): unknown {
   if (typeof sample === "number") {
     const n = Number(raw);
     return raw.trim() === "" || Number.isNaN(n) ? raw : n;
+  }
+  if (typeof sample === "object") {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return raw;
+    }
   }
   return raw;
 }

@@ -1,23 +1,32 @@
 /**
  * Prompt assembly, a pure function: card + user + chat path + template + budget -> ordered blocks
- * with token counts, and a report of what was dropped.
+ * with token counts, and a report of what was dropped and why.
  *
- * Layout: [persona (static prefix)] [conversation start] [kept history] [reply prefix].
- * The persona and the last user turn are never dropped; old turns go first, evicted in whole
- * chunks of messages so that the kept history starts at the same message for many turns in a row
- * (the prompt prefix then stays identical and the KV cache is reused).
+ * Layout: [system prompt, persona, user persona, examples] [chat start] [kept history]
+ * [post-history instructions] [reply prefix | open message]. Everything before the history is a
+ * static prefix that stays byte-identical from turn to turn (no time or random values in it).
+ *
+ * Order of sacrifice when the budget is short: example dialogues first (unless kept or stripped),
+ * then the oldest turns, evicted in whole chunks so the kept history starts at the same message
+ * for many turns and the KV cache stays valid. The system prompt, the personas, the post-history
+ * instructions and the last message are never dropped; if they alone do not fit, CONTEXT_OVERFLOW.
  */
 import { MasqueError } from "../errors";
 import { applyMacros } from "./macros";
-import type { PromptTemplate } from "./template";
+import { markupPieces, type PromptPiece, type PromptTemplate } from "./template";
 
-export interface PromptPiece {
-  text: string;
-  /** Template markup made of control tokens (see PromptTemplate.special). */
-  special: boolean;
-}
+export type { PromptPiece } from "./template";
 
-export type BlockKind = "persona" | "conversation-start" | "message" | "reply-prefix";
+export type BlockKind =
+  | "system"
+  | "persona"
+  | "user-persona"
+  | "example"
+  | "system-end"
+  | "chat-start"
+  | "message"
+  | "post-history"
+  | "reply-prefix";
 
 export interface PromptBlock {
   kind: BlockKind;
@@ -31,6 +40,9 @@ export interface PromptCharacter {
   description: string;
   personality: string;
   scenario: string;
+  mes_example?: string;
+  system_prompt?: string;
+  post_history_instructions?: string;
 }
 
 export interface PromptMessage {
@@ -39,12 +51,20 @@ export interface PromptMessage {
   text: string;
 }
 
+/** reply: answer the last message; continue: extend the last (character) message; impersonate: write the user's next message. */
+export type AssembleMode = "reply" | "continue" | "impersonate";
+export type ExamplesMode = "push" | "keep" | "strip";
+
 export interface AssembleInput {
   character: PromptCharacter;
   userName: string;
-  /** The active path, root first, ending with the user turn to answer. */
+  userPersona?: string;
+  /** The active path, root first. */
   history: PromptMessage[];
+  mode?: AssembleMode;
   template: PromptTemplate;
+  examplesMode?: ExamplesMode;
+  defaultSystemPrompt?: string;
   contextSize: number;
   maxReplyTokens: number;
   countTokens: (text: string) => number;
@@ -52,95 +72,251 @@ export interface AssembleInput {
   evictionChunk?: number;
 }
 
+export interface DroppedItem {
+  kind: "example" | "message";
+  messageId: number | null;
+  tokens: number;
+  reason: string;
+}
+
 export interface AssembledPrompt {
   blocks: PromptBlock[];
   promptTokens: number;
   budget: number;
+  dropped: DroppedItem[];
   droppedMessageIds: number[];
   stopStrings: string[];
+  stopMarkers: string[];
 }
 
 export const DEFAULT_EVICTION_CHUNK = 8;
+export const DEFAULT_SYSTEM_PROMPT =
+  "Write {{char}}'s next reply in a fictional role-play chat between {{char}} and {{user}}. Stay in character.";
 
 export function assemblePrompt(input: AssembleInput): AssembledPrompt {
-  const { template, character, countTokens } = input;
-  const names = { char: character.name, user: input.userName };
-  const markup = (text: string): PromptPiece => ({
-    text: applyMacros(text, names),
-    special: template.special,
+  const mode = input.mode ?? "reply";
+  const build = blockBuilder(input);
+  const prefix = prefixBlocks(input, build);
+  const examples = input.examplesMode === "strip" ? [] : exampleBlocks(input, build);
+  const keepExamples = input.examplesMode === "keep";
+  const systemEnd = build("system-end", null, input.template.systemSuffix, "", "");
+  const chatStart = build("chat-start", null, input.template.chatStart, "", "");
+  const history = input.history.map((m, i) => {
+    const open = mode === "continue" && i === input.history.length - 1;
+    return messageBlock(m, input.template, build, open);
   });
-  const content = (text: string): PromptPiece => ({ text: applyMacros(text, names), special: false });
-  const block = (kind: BlockKind, messageId: number | null, pieces: PromptPiece[]): PromptBlock => ({
-    kind,
-    messageId,
-    pieces,
-    tokens: countTokens(pieces.map((p) => p.text).join("")),
-  });
+  const postHistory = input.character.post_history_instructions?.trim()
+    ? [
+        build(
+          "post-history",
+          null,
+          input.template.systemPrefix,
+          input.character.post_history_instructions.trim(),
+          input.template.systemSuffix,
+        ),
+      ]
+    : [];
+  const ending =
+    mode === "continue"
+      ? []
+      : [
+          build(
+            "reply-prefix",
+            null,
+            openPrefix(mode === "impersonate" ? input.template.userPrefix : input.template.characterPrefix),
+            "",
+            "",
+          ),
+        ];
 
   const budget = input.contextSize - input.maxReplyTokens;
-  const persona = block("persona", null, [
-    markup(template.personaPrefix),
-    content(personaText(character)),
-    markup(template.personaSuffix),
-  ]);
-  const start = block("conversation-start", null, [markup(template.conversationStart)]);
-  const replyPrefix = block("reply-prefix", null, [markup(template.characterPrefix.trimEnd())]);
-  const messages = input.history.map((m) =>
-    block(
-      "message",
-      m.id,
-      m.role === "user"
-        ? [markup(template.userPrefix), content(m.text), markup(template.userSuffix)]
-        : [markup(template.characterPrefix), content(m.text), markup(template.characterSuffix)],
-    ),
-  );
+  const sum = (blocks: readonly PromptBlock[]) => blocks.reduce((s, b) => s + b.tokens, 0);
+  const last = history.at(-1);
+  const fixed = [
+    ...prefix,
+    ...(keepExamples ? examples : []),
+    systemEnd,
+    chatStart,
+    ...postHistory,
+    ...ending,
+  ];
+  const mustKeep = sum(fixed) + (last?.tokens ?? 0);
+  if (mustKeep > budget) throw overflow(input, sum(prefix), last?.tokens ?? 0, mustKeep, budget);
 
-  const fixed = persona.tokens + start.tokens + replyPrefix.tokens;
-  const last = messages.at(-1);
-  const mustKeep = fixed + (last?.tokens ?? 0);
-  if (mustKeep > budget) {
-    throw new MasqueError(
-      "CONTEXT_OVERFLOW",
-      `The persona (${persona.tokens} tokens) and the last message (${last?.tokens ?? 0} tokens) need ` +
-        `${mustKeep} tokens, but only ${budget} of the ${input.contextSize}-token context are left after ` +
-        `reserving ${input.maxReplyTokens} for the reply. Raise the context size, lower the reply length, ` +
-        "or shorten the message.",
-      {
-        personaTokens: persona.tokens,
-        lastMessageTokens: last?.tokens ?? 0,
-        budget,
-        contextSize: input.contextSize,
-      },
-    );
+  const dropped: DroppedItem[] = [];
+  let room = budget - mustKeep;
+  const olderHistory = history.slice(0, -1);
+  let keptExamples = keepExamples ? examples : [];
+  if (!keepExamples) {
+    // Examples go before any turn: keep them only while the whole history still fits beside them.
+    room -= sum(olderHistory);
+    keptExamples = [...examples];
+    while (keptExamples.length > 0 && sum(keptExamples) > room) {
+      const gone = keptExamples.pop() as PromptBlock;
+      dropped.unshift({
+        kind: "example",
+        messageId: null,
+        tokens: gone.tokens,
+        reason: "examples make room for the chat",
+      });
+    }
+    room += sum(olderHistory) - sum(keptExamples);
   }
-
   const firstKept = firstKeptIndex(
-    messages.map((m) => m.tokens),
-    budget - fixed,
+    olderHistory.map((b) => b.tokens),
+    room,
     Math.max(1, input.evictionChunk ?? DEFAULT_EVICTION_CHUNK),
   );
-  const kept = messages.slice(firstKept);
-  const blocks = [persona, start, ...kept, replyPrefix];
+  for (const gone of olderHistory.slice(0, firstKept)) {
+    dropped.push({
+      kind: "message",
+      messageId: gone.messageId,
+      tokens: gone.tokens,
+      reason: "oldest turns leave first",
+    });
+  }
+  const blocks = [
+    ...prefix,
+    ...keptExamples,
+    systemEnd,
+    chatStart,
+    ...olderHistory.slice(firstKept),
+    ...(last ? [last] : []),
+    ...postHistory,
+    ...ending,
+  ].filter((b) => b.pieces.length > 0);
+  const names = { char: input.character.name, user: input.userName };
   return {
     blocks,
-    promptTokens: blocks.reduce((sum, b) => sum + b.tokens, 0),
+    promptTokens: sum(blocks),
     budget,
-    droppedMessageIds: input.history.slice(0, firstKept).map((m) => m.id),
-    stopStrings: template.stopStrings.map((s) => applyMacros(s, names)),
+    dropped,
+    droppedMessageIds: dropped.filter((d) => d.kind === "message").map((d) => d.messageId as number),
+    stopStrings: stopStringsFor(input.template, mode).map((s) => applyMacros(s, names)),
+    stopMarkers: [...input.template.stopMarkers],
   };
 }
 
-/** The persona text: description, then personality and scenario when the card has them. */
-export function personaText(character: PromptCharacter): string {
-  const parts = [character.description.trim()];
-  if (character.personality.trim()) parts.push(`Personality: ${character.personality.trim()}`);
-  if (character.scenario.trim()) parts.push(`Scenario: ${character.scenario.trim()}`);
-  return parts.filter(Boolean).join("\n");
+type Build = (
+  kind: BlockKind,
+  messageId: number | null,
+  open: string,
+  content: string,
+  close: string,
+) => PromptBlock;
+
+function blockBuilder(input: AssembleInput): Build {
+  const names = { char: input.character.name, user: input.userName };
+  return (kind, messageId, open, content, close) => {
+    const pieces = [
+      ...markupPieces(applyMacros(open, names), input.template),
+      ...(content ? [{ text: applyMacros(content, names), special: false }] : []),
+      ...markupPieces(applyMacros(close, names), input.template),
+    ];
+    return {
+      kind,
+      messageId,
+      pieces,
+      tokens: pieces.length > 0 ? input.countTokens(pieces.map((p) => p.text).join("")) : 0,
+    };
+  };
+}
+
+/** The system block's opening with the system prompt, the character's persona and the user's. */
+function prefixBlocks(input: AssembleInput, build: Build): PromptBlock[] {
+  const { character, template } = input;
+  const defaultPrompt = input.defaultSystemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+  const cardPrompt = character.system_prompt?.trim() ?? "";
+  const systemPrompt = cardPrompt ? cardPrompt.replace(/\{\{original\}\}/gi, defaultPrompt) : defaultPrompt;
+  const blocks: PromptBlock[] = [];
+  const persona = personaText(character, template);
+  if (template.usesSystemPrompt || cardPrompt) {
+    blocks.push(build("system", null, template.systemPrefix, `${systemPrompt}\n\n`, ""));
+  } else {
+    blocks.push(build("system", null, template.systemPrefix, "", ""));
+  }
+  blocks.push(build("persona", null, "", persona, ""));
+  if (input.userPersona?.trim()) {
+    blocks.push(build("user-persona", null, "", `\n{{user}}'s persona: ${input.userPersona.trim()}`, ""));
+  }
+  return blocks;
+}
+
+/** Persona text: Pygmalion's `{{char}}'s Persona:` line, or description, personality and scenario. */
+export function personaText(character: PromptCharacter, template: PromptTemplate): string {
+  const description = character.description.trim();
+  const lines = [template.id === "pygmalion" ? `{{char}}'s Persona: ${description}` : description];
+  if (character.personality.trim()) lines.push(`{{char}}'s personality: ${character.personality.trim()}`);
+  if (character.scenario.trim()) lines.push(`Scenario: ${character.scenario.trim()}`);
+  return lines.filter((l) => l.trim()).join("\n");
+}
+
+/** One block per `<START>` dialogue of the card's example messages. */
+function exampleBlocks(input: AssembleInput, build: Build): PromptBlock[] {
+  const raw = input.character.mes_example?.replace(/\r\n?/g, "\n").trim() ?? "";
+  if (!raw) return [];
+  const dialogues = raw
+    .split(/^<START>\s*$/im)
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const userName = input.template.exampleUserName;
+  return dialogues.map((dialogue, i) => {
+    const text = dialogue.replace(/^\{\{user\}\}:/gim, `${userName}:`);
+    const intro = i === 0 && input.template.exampleSeparator === "" ? "\n\nExample dialogue:\n" : "\n";
+    return build("example", null, "", `${intro}${input.template.exampleSeparator}${text}`, "");
+  });
+}
+
+function messageBlock(
+  message: PromptMessage,
+  template: PromptTemplate,
+  build: Build,
+  open: boolean,
+): PromptBlock {
+  const [prefix, suffix] =
+    message.role === "user"
+      ? [template.userPrefix, template.userSuffix]
+      : [template.characterPrefix, template.characterSuffix];
+  return build("message", message.id, prefix, message.text, open ? "" : suffix);
+}
+
+/** The reply header without trailing spaces: the model writes the space itself (` Hello`). */
+function openPrefix(prefix: string): string {
+  return prefix.replace(/ +$/, "");
+}
+
+function stopStringsFor(template: PromptTemplate, mode: AssembleMode): string[] {
+  if (mode !== "impersonate") return template.stopStrings;
+  // Writing as the user: stop where the character would speak next.
+  const characterHeader = template.characterPrefix.trim() ? [`\n${template.characterPrefix.trim()}`] : [];
+  return ["\n{{char}}:", ...characterHeader];
+}
+
+function overflow(
+  input: AssembleInput,
+  prefixTokens: number,
+  lastTokens: number,
+  needed: number,
+  budget: number,
+) {
+  return new MasqueError(
+    "CONTEXT_OVERFLOW",
+    `The system prompt and persona (${prefixTokens} tokens) and the last message (${lastTokens} tokens) need ` +
+      `${needed} tokens with the template, but only ${budget} of the ${input.contextSize}-token context are left after ` +
+      `reserving ${input.maxReplyTokens} for the reply. Raise the context size, lower the reply length, or shorten the message.`,
+    {
+      personaTokens: prefixTokens,
+      lastMessageTokens: lastTokens,
+      needed,
+      budget,
+      contextSize: input.contextSize,
+    },
+  );
 }
 
 /**
  * The first message to keep: the smallest multiple of `chunk` whose suffix fits the budget, or,
- * when no chunk boundary fits, the last message alone (guaranteed to fit by the caller).
+ * when no chunk boundary fits, the first single message that does.
  */
 export function firstKeptIndex(tokens: number[], budget: number, chunk: number): number {
   const suffix: number[] = new Array(tokens.length + 1).fill(0);
@@ -148,10 +324,10 @@ export function firstKeptIndex(tokens: number[], budget: number, chunk: number):
   for (let i = 0; i < tokens.length; i += chunk) {
     if ((suffix[i] ?? 0) <= budget) return i;
   }
-  for (let i = Math.floor((tokens.length - 1) / chunk) * chunk; i < tokens.length; i++) {
+  for (let i = Math.floor(Math.max(0, tokens.length - 1) / chunk) * chunk; i < tokens.length; i++) {
     if ((suffix[i] ?? 0) <= budget) return i;
   }
-  return Math.max(0, tokens.length - 1);
+  return tokens.length;
 }
 
 export function promptText(blocks: readonly PromptBlock[]): string {

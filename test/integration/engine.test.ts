@@ -25,7 +25,7 @@ describe.skipIf(!HAS_TEST_MODEL)("engine with the real model", () => {
 
   async function send(text: string, options: { maxTokens?: number; seed?: number } = {}) {
     const sent = await t.call("chats.send", { chatId, text, options: { seed: 7, ...options } });
-    await (t.core as unknown as { chats: { settled(id: string): Promise<void> } }).chats.settled(
+    await (t.core as unknown as { generations: { settled(id: string): Promise<void> } }).generations.settled(
       sent.generationId,
     );
     const error = t.eventsOf("generation.error", sent.generationId)[0];
@@ -89,7 +89,7 @@ describe.skipIf(!HAS_TEST_MODEL)("engine with the real model", () => {
       }, 5);
     });
     expect(await t.call("generation.abort", { generationId: sent.generationId })).toEqual({ aborted: true });
-    await (t.core as unknown as { chats: { settled(id: string): Promise<void> } }).chats.settled(
+    await (t.core as unknown as { generations: { settled(id: string): Promise<void> } }).generations.settled(
       sent.generationId,
     );
     const reply = t.eventsOf("generation.done", sent.generationId)[0]?.message;
@@ -104,7 +104,7 @@ describe.skipIf(!HAS_TEST_MODEL)("engine with the real model", () => {
   it("refuses a second message while a reply is being generated", async () => {
     const sent = await t.call("chats.send", { chatId, text: "One", options: { maxTokens: 200 } });
     expect(await t.fail("chats.send", { chatId, text: "Two" })).toMatchObject({ code: "BUSY" });
-    await (t.core as unknown as { chats: { settled(id: string): Promise<void> } }).chats.settled(
+    await (t.core as unknown as { generations: { settled(id: string): Promise<void> } }).generations.settled(
       sent.generationId,
     );
   });

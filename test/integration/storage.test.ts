@@ -98,7 +98,7 @@ describe("characters", () => {
     expect(loaded.data.first_mes).toBe("Hello!");
   });
 
-  it("searches names and descriptions, escaping LIKE wildcards", () => {
+  it("searches names, descriptions and tags by word prefix; punctuation alone filters nothing", () => {
     const { database } = open();
     const repo = new CharacterRepository(database);
     repo.create({
@@ -112,7 +112,9 @@ describe("characters", () => {
       data: { ...emptyCardData("Zed"), tags: ["Sci-Fi"] },
     });
     expect(repo.list({ search: "pira" }).map((c) => c.name)).toEqual(["Mira"]);
-    expect(repo.list({ search: "%" }).map((c) => c.name)).toEqual(["Mira"]);
+    expect(repo.list({ search: "100%" }).map((c) => c.name)).toEqual(["Mira"]);
+    expect(repo.list({ search: "%" }).map((c) => c.name)).toEqual(["Mira", "Zed"]);
+    expect(repo.list({ search: "sci" }).map((c) => c.name)).toEqual(["Zed"]);
     expect(repo.list({ tag: "sci-fi" }).map((c) => c.name)).toEqual(["Zed"]);
   });
 

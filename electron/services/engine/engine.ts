@@ -1,13 +1,26 @@
 import type { GenerationStats, StopReason } from "../../../shared/domain/chat";
 import type { ModelStatus } from "../../../shared/domain/model";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
+import type { ModelTemplateMatch } from "./modelTemplate";
 
+/** Every sampler value, always explicit (node-llama-cpp fills in topK 40 / topP 0.95 when unset). */
 export interface SamplerSettings {
   temperature: number;
   topP: number;
   topK: number;
   minP: number;
   repeatPenalty: number;
+  /** How many recent tokens (prompt history and reply) the repeat penalties look at. */
+  repeatLastN: number;
+  frequencyPenalty: number;
+  presencePenalty: number;
+  /** DRY strength; 0 turns it off. */
+  dryMultiplier: number;
+  dryBase: number;
+  dryAllowedLength: number;
+  /** XTC probability; 0 turns it off. */
+  xtcProbability: number;
+  xtcThreshold: number;
 }
 
 export interface LoadOptions {
@@ -20,6 +33,8 @@ export interface GenerateRequest {
   sessionKey: string;
   prompt: PromptPiece[];
   stopStrings: string[];
+  /** Control tokens (template end markers) that end the reply. */
+  stopMarkers: string[];
   maxTokens: number;
   sampler: SamplerSettings;
   seed: number | null;
@@ -33,9 +48,16 @@ export interface GenerateResult {
   stats: GenerationStats;
 }
 
+export interface ThreadCalibration {
+  results: { threads: number; tokensPerSecond: number }[];
+  best: number;
+}
+
 export interface LoadedModel {
   path: string;
   sizeBytes: number;
+  /** A fast content hash (size plus samples of the file), for provenance. */
+  contentHash: string;
   threads: number;
   contextSize: number;
 }
@@ -50,6 +72,14 @@ export interface Engine {
   /** Token count of the whole prompt as it will be evaluated (BOS included). */
   countPromptTokens(prompt: PromptPiece[]): number;
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Token ids of the prompt as it will be evaluated (BOS included). */
+  tokenizePrompt(prompt: PromptPiece[]): number[];
+  /** Measures generation speed for 1..cores threads on the loaded model. */
+  calibrateThreads(): Promise<ThreadCalibration>;
+  /** Uses another thread count from the next generation on (contexts are recreated). */
+  setThreads(threads: number): Promise<void>;
+  /** The built-in template matching the model's own chat template, if the GGUF has one. */
+  modelTemplate(): ModelTemplateMatch | null;
   releaseSession(sessionKey: string): Promise<void>;
   onStatus(listener: (status: ModelStatus) => void): () => void;
   dispose(): Promise<void>;

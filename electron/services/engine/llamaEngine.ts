@@ -9,7 +9,6 @@ import {
   getLlama,
   InsufficientMemoryError,
   type Llama,
-  LlamaCompletion,
   type LlamaContext,
   type LlamaContextSequence,
   LlamaLogLevel,
@@ -18,12 +17,22 @@ import {
   SpecialTokensText,
   type Token,
 } from "node-llama-cpp";
-import type { StopReason } from "../../../shared/domain/chat";
 import type { ModelInfo, ModelStatus } from "../../../shared/domain/model";
 import { MasqueError } from "../../../shared/errors";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
-import type { Engine, GenerateRequest, GenerateResult, LoadedModel, LoadOptions } from "./engine";
+import { calibrateThreads } from "./calibration";
+import type {
+  Engine,
+  GenerateRequest,
+  GenerateResult,
+  LoadedModel,
+  LoadOptions,
+  ThreadCalibration,
+} from "./engine";
+import { fastContentHash } from "./fastHash";
+import { runGeneration } from "./generation";
 import { inspectModelFile } from "./modelFile";
+import { type ModelTemplateMatch, matchModelTemplate } from "./modelTemplate";
 import { resolveThreads } from "./threads";
 
 export interface LlamaEngineOptions {
@@ -38,13 +47,13 @@ export interface LlamaEngineOptions {
 interface Session {
   context: LlamaContext;
   sequence: LlamaContextSequence;
-  completion: LlamaCompletion;
   lastUsed: number;
 }
 
 interface Loaded extends LoadedModel {
   model: LlamaModel;
   info: ModelInfo;
+  template?: ModelTemplateMatch;
 }
 
 const RECENT_LOG_LINES = 40;
@@ -68,8 +77,8 @@ export class LlamaEngine implements Engine {
 
   loaded(): LoadedModel | null {
     if (!this.current) return null;
-    const { path, sizeBytes, threads, contextSize } = this.current;
-    return { path, sizeBytes, threads, contextSize };
+    const { path, sizeBytes, contentHash, threads, contextSize } = this.current;
+    return { path, sizeBytes, contentHash, threads, contextSize };
   }
 
   onStatus(listener: (status: ModelStatus) => void): () => void {
@@ -95,8 +104,37 @@ export class LlamaEngine implements Engine {
   }
 
   countPromptTokens(prompt: PromptPiece[]): number {
-    const { model } = this.requireModel();
-    return this.tokenizePrompt(model, prompt).length + (model.tokens.shouldPrependBosToken ? 1 : 0);
+    return this.tokenizePrompt(prompt).length;
+  }
+
+  tokenizePrompt(prompt: PromptPiece[]): number[] {
+    return this.fullTokens(this.requireModel().model, prompt);
+  }
+
+  modelTemplate(): ModelTemplateMatch | null {
+    const loaded = this.current;
+    const jinja = loaded?.model.fileInfo.metadata?.tokenizer?.chat_template;
+    if (!loaded || typeof jinja !== "string" || !jinja.trim()) return null;
+    loaded.template ??= matchModelTemplate(loaded.model, jinja);
+    return loaded.template;
+  }
+
+  async setThreads(threads: number): Promise<void> {
+    const loaded = this.requireModel();
+    if (loaded.threads === threads) return;
+    const llama = await this.getLlama();
+    if (threads > llama.maxThreads) llama.maxThreads = threads;
+    for (const key of [...this.sessions.keys()]) await this.releaseSession(key);
+    loaded.threads = threads;
+    this.setStatus(this.loadedStatus(loaded));
+  }
+
+  async calibrateThreads(): Promise<ThreadCalibration> {
+    const loaded = this.requireModel();
+    const llama = await this.getLlama();
+    return calibrateThreads(loaded.model, llama, (threads) => {
+      if (threads > llama.maxThreads) llama.maxThreads = threads;
+    });
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -143,15 +181,17 @@ export class LlamaEngine implements Engine {
         if (previous) await this.restore(llama, previous);
         throw failure;
       });
-      this.current = {
+      const loaded: Loaded = {
         model,
         info,
         path,
         sizeBytes: info.sizeBytes,
+        contentHash: await fastContentHash(path, info.sizeBytes),
         threads,
         contextSize: options.contextSize,
       };
-      this.setStatus(this.loadedStatus(this.current));
+      this.current = loaded;
+      this.setStatus(this.loadedStatus(loaded));
       return this.state;
     } catch (error) {
       const failure =
@@ -259,7 +299,7 @@ export class LlamaEngine implements Engine {
     return this.current;
   }
 
-  private tokenizePrompt(model: LlamaModel, prompt: PromptPiece[]): Token[] {
+  private tokenizePromptWith(model: LlamaModel, prompt: PromptPiece[]): Token[] {
     return LlamaText(prompt.map((p) => (p.special ? new SpecialTokensText(p.text) : p.text))).tokenize(
       model.tokenizer,
     );
@@ -307,7 +347,6 @@ export class LlamaEngine implements Engine {
     const session = {
       context,
       sequence,
-      completion: new LlamaCompletion({ contextSequence: sequence }),
       lastUsed: Date.now(),
     };
     this.sessions.set(key, session);
@@ -315,90 +354,49 @@ export class LlamaEngine implements Engine {
   }
 
   private async generateWith(loaded: Loaded, request: GenerateRequest): Promise<GenerateResult> {
-    const { model } = loaded;
     const session = await this.session(loaded, request.sessionKey);
-    const tokens = this.tokenizePrompt(model, request.prompt);
-    const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? [model.tokens.bos] : [];
-    const full = [...bos, ...tokens];
-    if (full.length + request.maxTokens > loaded.contextSize) {
+    const tokens = this.fullTokens(loaded.model, request.prompt);
+    if (tokens.length + request.maxTokens > loaded.contextSize) {
       throw new MasqueError(
         "CONTEXT_OVERFLOW",
-        `The prompt (${full.length} tokens) plus the reply (${request.maxTokens}) exceed the ${loaded.contextSize}-token context.`,
-        { promptTokens: full.length, maxTokens: request.maxTokens, contextSize: loaded.contextSize },
+        `The prompt (${tokens.length} tokens) plus the reply (${request.maxTokens}) exceed the ${loaded.contextSize}-token context.`,
+        { promptTokens: tokens.length, maxTokens: request.maxTokens, contextSize: loaded.contextSize },
       );
     }
-    // LlamaCompletion reuses the longest common prefix with the sequence's cache and always
-    // re-evaluates the last prompt token; count what it will evaluate ourselves.
-    const reused = Math.min(commonPrefix(session.sequence.contextTokens, full), full.length - 1);
-    const started = performance.now();
-    let firstTokenAt: number | null = null;
-    let generated = 0;
-    const { sampler } = request;
-    const result = await session.completion.generateCompletionWithMeta(tokens, {
+    return runGeneration({
+      sequence: session.sequence,
+      model: loaded.model,
+      tokens,
       maxTokens: request.maxTokens,
-      temperature: sampler.temperature,
-      topK: sampler.topK,
-      topP: sampler.topP,
-      minP: sampler.minP,
-      ...(request.seed === null ? {} : { seed: request.seed }),
-      repeatPenalty: {
-        penalty: sampler.repeatPenalty,
-        lastTokens: 64,
-        frequencyPenalty: 0,
-        presencePenalty: 0,
-      },
-      customStopTriggers: request.stopStrings,
+      sampler: request.sampler,
+      seed: request.seed,
+      stopStrings: request.stopStrings,
+      stopTokenIds: this.markerTokens(loaded.model, request.stopMarkers),
       signal: request.signal,
-      stopOnAbortSignal: true,
-      disableContextShift: true,
-      onToken: (chunk) => {
-        firstTokenAt ??= performance.now();
-        generated += chunk.length;
-      },
-      onTextChunk: request.onText,
+      onText: request.onText,
     });
-    const ended = performance.now();
-    const genSeconds = firstTokenAt === null ? 0 : (ended - firstTokenAt) / 1000;
-    return {
-      text: result.response,
-      stopReason: mapStopReason(result.metadata.stopReason),
-      stats: {
-        promptTokens: full.length,
-        evaluatedTokens: full.length - reused,
-        generatedTokens: generated,
-        ttftMs: round((firstTokenAt ?? ended) - started),
-        tokensPerSecond: genSeconds > 0 ? round(Math.max(0, generated - 1) / genSeconds) : 0,
-      },
-    };
   }
-}
 
-function commonPrefix(a: readonly Token[], b: readonly Token[]): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a[i] === b[i]) i++;
-  return i;
-}
+  /** Markers that are single control tokens in this model's vocabulary; others are matched as text. */
+  private markerTokens(model: LlamaModel, markers: readonly string[]): Set<Token> {
+    const ids = new Set<Token>();
+    for (const marker of markers) {
+      const tokens = model.tokenize(marker, true);
+      if (tokens.length === 1 && tokens[0] !== undefined && model.isSpecialToken(tokens[0]))
+        ids.add(tokens[0]);
+    }
+    return ids;
+  }
 
-function mapStopReason(reason: string): StopReason {
-  switch (reason) {
-    case "eogToken":
-      return "eos";
-    case "maxTokens":
-      return "max-tokens";
-    case "abort":
-      return "aborted";
-    default:
-      return "stop-string";
+  private fullTokens(model: LlamaModel, prompt: PromptPiece[]): Token[] {
+    const tokens = this.tokenizePromptWith(model, prompt);
+    const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? [model.tokens.bos] : [];
+    return [...bos, ...tokens];
   }
 }
 
 function emptyStatus(): ModelStatus {
   return { state: "none", path: null, info: null, error: null, threads: null, contextSize: null };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
 }
 
 function formatBytes(bytes: number): string {

@@ -1,8 +1,10 @@
 import { useEffect, useState } from "react";
 import { ChatPane } from "../features/chat/ChatPane";
+import { DropOverlay } from "../features/import/DropOverlay";
 import { SettingsPanel } from "../features/settings/SettingsPanel";
 import { useAppState } from "../state/appStore";
 import { connectEvents } from "../state/generationEvents";
+import { connectImportEvents } from "../state/importActions";
 import { bootstrap, dismissAppError } from "../state/libraryActions";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { Sidebar } from "./Sidebar";
@@ -16,8 +18,12 @@ export function App() {
 
   useEffect(() => {
     const disconnect = connectEvents();
+    const disconnectImports = connectImportEvents();
     void bootstrap();
-    return disconnect;
+    return () => {
+      disconnect();
+      disconnectImports();
+    };
   }, []);
 
   useEffect(() => {
@@ -36,6 +42,7 @@ export function App() {
         <ChatPane onOpenSettings={() => setSettingsOpen(true)} />
       </main>
       {settingsOpen ? <SettingsPanel onClose={() => setSettingsOpen(false)} /> : null}
+      <DropOverlay />
     </div>
   );
 }

@@ -19,6 +19,7 @@ const KNOWN_EVENTS: Record<EventName, true> = {
   "generation.delta": true,
   "generation.done": true,
   "generation.error": true,
+  "generation.draft": true,
   "model.status": true,
   "import.progress": true,
   "import.done": true,
@@ -64,6 +65,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export interface HttpBridge extends MasqueApi {
   /** Called every time the event stream (re)connects, so the UI can refetch what it may have missed. */
   onConnected(handler: () => void): Unsubscribe;
+  /** Streams a file to `POST /api/upload`; the returned id is then passed to `import.start`. */
+  upload(file: Blob, signal?: AbortSignal): Promise<{ uploadId: string }>;
 }
 
 export function createHttpBridge(token: string | null = readToken()): HttpBridge {
@@ -73,16 +76,14 @@ export function createHttpBridge(token: string | null = readToken()): HttpBridge
 
   const authHeaders = (): Record<string, string> => ({ Authorization: `Bearer ${token ?? ""}` });
 
-  async function call<M extends Method>(method: M, input: RequestOf<M>): Promise<ResponseOf<M>> {
+  /** POSTs to an API route and unwraps the `{ok, value | error}` envelope; `label` names the call in errors. */
+  async function post(path: string, label: string, init: RequestInit): Promise<unknown> {
     if (!token) throw new MasqueError("UNAUTHORIZED", NO_TOKEN_MESSAGE);
     let response: Response;
     try {
-      response = await fetch(`/api/call/${method}`, {
-        method: "POST",
-        headers: { ...authHeaders(), "Content-Type": "application/json" },
-        body: JSON.stringify(input ?? {}),
-      });
+      response = await fetch(path, { ...init, method: "POST" });
     } catch (error) {
+      if (init.signal?.aborted) throw new MasqueError("ABORTED", `${label} was cancelled.`);
       throw new MasqueError(
         "INTERNAL",
         `Cannot reach the Masque server (${describe(error)}). Is \`npm run web\` still running?`,
@@ -94,19 +95,40 @@ export function createHttpBridge(token: string | null = readToken()): HttpBridge
     } catch {
       throw new MasqueError(
         "INTERNAL",
-        `${method}: the server sent an unreadable reply (HTTP ${response.status}).`,
+        `${label}: the server sent an unreadable reply (HTTP ${response.status}).`,
       );
     }
     if (typeof envelope === "object" && envelope !== null && "ok" in envelope) {
-      if (envelope.ok === true && "value" in envelope) return envelope.value as ResponseOf<M>;
+      if (envelope.ok === true && "value" in envelope) return envelope.value;
       if (envelope.ok === false && "error" in envelope && isApiError(envelope.error)) {
         throw fromApiError(envelope.error);
       }
     }
     throw new MasqueError(
       "INTERNAL",
-      `${method}: the server sent an unexpected reply (HTTP ${response.status}).`,
+      `${label}: the server sent an unexpected reply (HTTP ${response.status}).`,
     );
+  }
+
+  async function call<M extends Method>(method: M, input: RequestOf<M>): Promise<ResponseOf<M>> {
+    const value = await post(`/api/call/${method}`, method, {
+      headers: { ...authHeaders(), "Content-Type": "application/json" },
+      body: JSON.stringify(input ?? {}),
+    });
+    return value as ResponseOf<M>;
+  }
+
+  async function upload(file: Blob, signal?: AbortSignal): Promise<{ uploadId: string }> {
+    const value = await post("/api/upload", "upload", {
+      headers: { ...authHeaders(), "Content-Type": "application/octet-stream" },
+      // A File body is streamed from disk by the browser, never read into memory here.
+      body: file,
+      ...(signal ? { signal } : {}),
+    });
+    const uploadId = (value as { uploadId?: unknown } | null)?.uploadId;
+    if (typeof uploadId !== "string")
+      throw new MasqueError("INTERNAL", "upload: the reply has no upload id.");
+    return { uploadId };
   }
 
   function dispatch(frame: SseFrame): void {
@@ -165,6 +187,7 @@ export function createHttpBridge(token: string | null = readToken()): HttpBridge
 
   return {
     call,
+    upload,
     on<E extends EventName>(event: E, handler: (payload: EventTypes[E]) => void): Unsubscribe {
       let set = handlers.get(event);
       if (!set) {

@@ -3,12 +3,17 @@
  * in a browser the HTTP + SSE client implements the same interface.
  */
 import type { MasqueApi, Unsubscribe } from "../../../shared/api/bridge";
-import { createHttpBridge } from "./http";
+import { MasqueError } from "../../../shared/errors";
+import { createHttpBridge, type HttpBridge } from "./http";
 
-function pickBridge(): { api: MasqueApi; onConnected: (handler: () => void) => Unsubscribe } {
-  if (window.api) return { api: window.api, onConnected: () => () => {} };
+function pickBridge(): {
+  api: MasqueApi;
+  http: HttpBridge | null;
+  onConnected: (handler: () => void) => Unsubscribe;
+} {
+  if (window.api) return { api: window.api, http: null, onConnected: () => () => {} };
   const http = createHttpBridge();
-  return { api: http, onConnected: http.onConnected };
+  return { api: http, http, onConnected: http.onConnected };
 }
 
 const picked = pickBridge();
@@ -19,3 +24,24 @@ export const api: MasqueApi = picked.api;
 export const onBridgeConnected: (handler: () => void) => Unsubscribe = picked.onConnected;
 
 export const isBrowserMode = window.api === undefined;
+
+/**
+ * Starts importing a file the user picked or dropped. Electron hands the core the file's path (the
+ * preload's `pathForFile`); a browser streams the file to `POST /api/upload` first. Progress, the
+ * report and errors then arrive as `import.*` events carrying the returned id.
+ */
+export async function importFile(file: File, signal?: AbortSignal): Promise<{ importId: string }> {
+  if (picked.http) {
+    const { uploadId } = await picked.http.upload(file, signal);
+    if (signal?.aborted) throw new MasqueError("ABORTED", "The import was cancelled.");
+    return api.call("import.start", { source: { uploadId }, fileName: file.name });
+  }
+  const path = window.api?.pathForFile?.(file) ?? "";
+  if (path === "") {
+    throw new MasqueError(
+      "INVALID_INPUT",
+      `Cannot read “${file.name}” from disk. Pick the file with Import, or drop a file saved on this computer.`,
+    );
+  }
+  return api.call("import.start", { source: { path }, fileName: file.name });
+}

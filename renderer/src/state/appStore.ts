@@ -2,8 +2,9 @@
  * Server-owned state mirrored in the renderer, plus the two selections everything hangs off
  * (selected character, active chat). Written only by `state/*Actions.ts` and the bridge event wiring.
  */
-import type { CharacterSummary } from "../../../shared/domain/card";
+import type { CharacterRecord, CharacterSummary } from "../../../shared/domain/card";
 import type { ChatSummary, ChatView } from "../../../shared/domain/chat";
+import type { CharacterSort, ImportProgress, ImportReport, TagCount } from "../../../shared/domain/library";
 import type { ModelStatus } from "../../../shared/domain/model";
 import type { Settings } from "../../../shared/domain/settings";
 import type { ApiError } from "../../../shared/errors";
@@ -20,10 +21,41 @@ export interface StreamState {
   seq: number;
 }
 
+/** What the character list asks `characters.list` for. */
+export interface LibraryQuery {
+  search: string;
+  tag: string | null;
+  sort: CharacterSort;
+}
+
+/** The one import that can run at a time, from the upload to the report the user dismisses. */
+export interface ImportJob {
+  fileName: string;
+  /** Known once `import.start` answered. */
+  importId: string | null;
+  phase: "uploading" | "importing" | "finished";
+  progress: ImportProgress | null;
+  report: ImportReport | null;
+  error: ApiError | null;
+  /** The user asked to cancel; the core still sends a (cancelled) report or an error. */
+  cancelling: boolean;
+}
+
+export type MainView = "chat" | "profile";
+
 export interface AppState {
+  /** The characters matching `libraryQuery`, in its order. */
   characters: CharacterSummary[];
   charactersLoaded: boolean;
+  libraryQuery: LibraryQuery;
+  /** Every tag with its number of characters, most used first. */
+  tags: TagCount[];
   selectedCharacterId: number | null;
+  /** The selected character's whole card (its page and editor); null while loading. */
+  selectedRecord: CharacterRecord | null;
+  /** The main area shows the chat or the selected character's page. */
+  mainView: MainView;
+  importJob: ImportJob | null;
   /** Chats of the selected character, most recent first. */
   chats: ChatSummary[];
   chatsLoaded: boolean;
@@ -44,7 +76,12 @@ export interface AppState {
 export const appStore = createStore<AppState>({
   characters: [],
   charactersLoaded: false,
+  libraryQuery: { search: "", tag: null, sort: "name" },
+  tags: [],
   selectedCharacterId: null,
+  selectedRecord: null,
+  mainView: "chat",
+  importJob: null,
   chats: [],
   chatsLoaded: false,
   activeChatId: null,
@@ -68,4 +105,15 @@ export function selectActiveStream(state: AppState): StreamState | undefined {
     if (stream.chatId === state.activeChatId) return stream;
   }
   return undefined;
+}
+
+/**
+ * The selected character's name. The list may be filtered so that it no longer holds the selection,
+ * so the loaded card is the fallback.
+ */
+export function selectSelectedName(state: AppState): string | null {
+  if (state.selectedCharacterId === null) return null;
+  const summary = state.characters.find((c) => c.id === state.selectedCharacterId);
+  if (summary) return summary.name;
+  return state.selectedRecord?.id === state.selectedCharacterId ? state.selectedRecord.data.name : null;
 }

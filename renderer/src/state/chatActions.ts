@@ -44,6 +44,7 @@ export async function loadChat(chatId: number): Promise<void> {
 
 export function openChat(chatId: number): void {
   const state = appStore.get();
+  if (state.mainView !== "chat") appStore.set({ mainView: "chat" });
   if (state.activeChatId === chatId && state.chatView?.chat.id === chatId) return;
   appStore.set({ activeChatId: chatId, chatView: null, chatError: null });
   void loadChat(chatId);
@@ -53,6 +54,7 @@ export async function createChat(characterId: number): Promise<void> {
   try {
     const view = await api.call("chats.create", { characterId });
     appStore.set((s) => ({
+      mainView: "chat",
       activeChatId: view.chat.id,
       chatView: view,
       chatError: null,
@@ -81,6 +83,7 @@ function provisionalUserMessage(view: ChatView, id: number, text: string): Messa
     stats: null,
     provenance: null,
     createdAt: Date.now(),
+    editedAt: null,
     siblingIndex: 0,
     siblingCount: 1,
   };

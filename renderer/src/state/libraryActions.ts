@@ -5,7 +5,7 @@ import type { ModelStatus } from "../../../shared/domain/model";
 import type { Settings, SettingsPatch } from "../../../shared/domain/settings";
 import { type ApiError, toApiError } from "../../../shared/errors";
 import { api } from "../bridge";
-import { appStore } from "./appStore";
+import { appStore, type LibraryQuery } from "./appStore";
 import { loadChats, openChat } from "./chatActions";
 
 function reportAppError(error: unknown): void {
@@ -14,37 +14,84 @@ function reportAppError(error: unknown): void {
   appStore.set((s) => (s.appError?.code === apiError.code ? {} : { appError: apiError }));
 }
 
+let listTicket = 0;
+
+/** Loads the characters matching the current query; a slower, older answer never replaces a newer one. */
 export async function loadCharacters(): Promise<void> {
+  listTicket += 1;
+  const ticket = listTicket;
+  const { search, tag, sort } = appStore.get().libraryQuery;
   try {
-    const characters = await api.call("characters.list", {});
-    appStore.set({ characters, charactersLoaded: true });
+    const characters = await api.call("characters.list", {
+      ...(search.trim() ? { search: search.trim() } : {}),
+      ...(tag ? { tag } : {}),
+      sort,
+    });
+    if (ticket === listTicket) appStore.set({ characters, charactersLoaded: true });
   } catch (error) {
+    if (ticket !== listTicket) return;
     appStore.set({ charactersLoaded: true });
     reportAppError(error);
   }
 }
 
-/** Selects a character, shows its chats and opens the most recent one (if it has any). */
+export async function loadTags(): Promise<void> {
+  try {
+    appStore.set({ tags: await api.call("characters.tags", {}) });
+  } catch (error) {
+    reportAppError(error);
+  }
+}
+
+/** The list and the tag counts after the library changed (import, edit, delete). */
+export async function refreshLibrary(): Promise<void> {
+  await Promise.all([loadCharacters(), loadTags()]);
+}
+
+export function setLibraryQuery(patch: Partial<LibraryQuery>): void {
+  appStore.set((s) => ({ libraryQuery: { ...s.libraryQuery, ...patch } }));
+  void loadCharacters();
+}
+
+/** Loads the selected character's whole card (its page and editor). */
+export async function loadSelectedRecord(characterId: number): Promise<void> {
+  try {
+    const record = await api.call("characters.get", { id: characterId });
+    if (appStore.get().selectedCharacterId === characterId) appStore.set({ selectedRecord: record });
+  } catch (error) {
+    if (appStore.get().selectedCharacterId === characterId) reportAppError(error);
+  }
+}
+
+/**
+ * Selects a character and shows its chats. It opens the most recent chat, or the character's page
+ * when there is no chat yet.
+ */
 export async function selectCharacter(characterId: number): Promise<void> {
   if (appStore.get().selectedCharacterId === characterId) return;
   appStore.set({
     selectedCharacterId: characterId,
+    selectedRecord: null,
+    mainView: "chat",
     chats: [],
     chatsLoaded: false,
     activeChatId: null,
     chatView: null,
     chatError: null,
   });
+  void loadSelectedRecord(characterId);
   const chats = await loadChats(characterId);
   const state = appStore.get();
+  if (state.selectedCharacterId !== characterId || state.activeChatId !== null) return;
   const recent = chats?.[0];
-  if (recent && state.selectedCharacterId === characterId && state.activeChatId === null) openChat(recent.id);
+  if (recent) openChat(recent.id);
+  else if (chats) appStore.set({ mainView: "profile" });
 }
 
 /** Creates a character and selects it. Rejects with the core's error so the form can show it. */
 export async function createCharacter(input: RequestOf<"characters.create">): Promise<CharacterRecord> {
   const record = await api.call("characters.create", input);
-  await loadCharacters();
+  await refreshLibrary();
   await selectCharacter(record.id);
   return record;
 }
@@ -99,5 +146,5 @@ export function dismissAppError(): void {
 }
 
 export async function bootstrap(): Promise<void> {
-  await Promise.all([loadCharacters(), loadSettings(), refreshModelStatus()]);
+  await Promise.all([loadCharacters(), loadTags(), loadSettings(), refreshModelStatus()]);
 }

@@ -8,7 +8,14 @@ function hueOf(name: string): number {
   return hash;
 }
 
-export function Avatar({ name, size = "md" }: Readonly<{ name: string; size?: "sm" | "md" }>) {
+/** The character's picture when it has one, else its initial on a colour of its own. */
+export function Avatar({
+  name,
+  size = "md",
+  src,
+}: Readonly<{ name: string; size?: "sm" | "md" | "lg"; src?: string | null }>) {
+  if (src)
+    return <img className={`avatar avatar-${size} avatar-image`} src={src} alt="" aria-hidden="true" />;
   const initial = [...name.trim()][0]?.toUpperCase() ?? "?";
   return (
     <span

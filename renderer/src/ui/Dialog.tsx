@@ -5,8 +5,8 @@ interface DialogProps {
   title: string;
   onClose: () => void;
   children: ReactNode;
-  /** "modal" is centred; "drawer" slides in from the right. */
-  variant?: "modal" | "drawer";
+  /** "modal" is centred ("wide" too, for long content); "drawer" slides in from the right. */
+  variant?: "modal" | "wide" | "drawer";
   testId?: string;
   closeTestId?: string;
 }
@@ -37,7 +37,7 @@ export function Dialog({
   return (
     <dialog
       ref={ref}
-      className={`dialog dialog-${variant}`}
+      className={`dialog dialog-${variant === "wide" ? "modal dialog-wide" : variant}`}
       aria-labelledby={titleId}
       data-testid={testId}
       onCancel={(event) => {

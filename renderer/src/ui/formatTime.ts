@@ -19,3 +19,10 @@ export function formatRelative(timestamp: number, now: number = Date.now()): str
   }
   return new Date(timestamp).toLocaleDateString();
 }
+
+/** "Jan 26, 2023" for an epoch-milliseconds timestamp; `fallback` when it is unknown. */
+export function formatDate(timestamp: number | null, fallback = "Unknown date"): string {
+  return timestamp === null
+    ? fallback
+    : new Date(timestamp).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}

@@ -5,84 +5,88 @@ import {
   assemblePrompt,
   firstKeptIndex,
   type PromptMessage,
-  promptText,
 } from "../../../shared/prompt/assemble";
 import { applyMacros } from "../../../shared/prompt/macros";
-import { PLAIN_ROLEPLAY_TEMPLATE } from "../../../shared/prompt/template";
+import { CHATML, PYGMALION } from "../../../shared/prompt/template";
 
-// One token per word: easy to reason about in the tables below.
+// One token per word keeps the tables below easy to check by hand.
 const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
+
+const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(" ");
 
 function input(history: PromptMessage[], overrides: Partial<AssembleInput> = {}): AssembleInput {
   return {
-    character: { name: "Aria", description: "A calm starship pilot.", personality: "", scenario: "" },
+    character: {
+      name: "Aria",
+      description: words(20, "d"),
+      personality: "",
+      scenario: "",
+      mes_example: `<START>\n{{char}}: ${words(30, "a")}\n<START>\n{{char}}: ${words(30, "b")}`,
+    },
     userName: "Sam",
     history,
-    template: PLAIN_ROLEPLAY_TEMPLATE,
+    template: PYGMALION,
     contextSize: 1000,
     maxReplyTokens: 100,
     countTokens: countWords,
+    evictionChunk: 4,
     ...overrides,
   };
 }
 
-const turns = (n: number, words = 10): PromptMessage[] =>
+const turns = (n: number, size = 10): PromptMessage[] =>
   Array.from({ length: n }, (_, i) => ({
     id: i + 1,
     role: i % 2 === 0 ? "character" : "user",
-    text: Array.from({ length: words }, (_, w) => `w${i}_${w}`).join(" "),
+    text: words(size, `m${i}_`),
   }));
 
-describe("assemblePrompt", () => {
-  it("lays out persona, conversation and the reply prefix with macros applied", () => {
-    const prompt = assemblePrompt(
-      input([
-        { id: 1, role: "character", text: "Hello {{user}}, I am {{char}}." },
-        { id: 2, role: "user", text: "Hi <BOT>!" },
-      ]),
+const kinds = (p: ReturnType<typeof assemblePrompt>) => p.blocks.map((b) => b.kind);
+const keptIds = (p: ReturnType<typeof assemblePrompt>) =>
+  p.blocks.filter((b) => b.kind === "message").map((b) => b.messageId);
+
+describe("budget: order of sacrifice", () => {
+  it.each([
+    // [case, history, context, reply, expected examples kept, expected first kept message]
+    ["everything fits", turns(6), 1000, 100, 2, 1],
+    ["examples go first (one of two here), the chat stays whole", turns(20), 400, 100, 1, 1],
+    ["one example can stay", turns(6), 200, 50, 1, 1],
+    ["then the oldest turns go, in chunks of 4", turns(40), 400, 100, 0, 17],
+    ["a tiny context keeps only the last turns that fit", turns(40), 120, 60, 0, 38],
+  ] as const)("%s", (_name, history, contextSize, maxReplyTokens, examples, firstKept) => {
+    const prompt = assemblePrompt(input([...history], { contextSize, maxReplyTokens }));
+    expect(prompt.blocks.filter((b) => b.kind === "example")).toHaveLength(examples);
+    expect(keptIds(prompt)[0]).toBe(firstKept);
+    expect(keptIds(prompt).at(-1)).toBe(history.length);
+    expect(prompt.promptTokens).toBeLessThanOrEqual(contextSize - maxReplyTokens);
+    expect(kinds(prompt)).toContain("persona");
+    const droppedMessages = prompt.dropped.filter((d) => d.kind === "message");
+    expect(droppedMessages.length % 4 === 0 || firstKept > history.length - 4).toBe(true);
+    if (droppedMessages.length > 0)
+      expect(prompt.dropped.filter((d) => d.kind === "example")).toHaveLength(2);
+  });
+
+  it("keeps examples in keep mode and drops turns instead", () => {
+    const prompt = assemblePrompt(input(turns(40), { contextSize: 400, examplesMode: "keep" }));
+    expect(prompt.blocks.filter((b) => b.kind === "example")).toHaveLength(2);
+    expect(prompt.dropped.every((d) => d.kind === "message")).toBe(true);
+  });
+
+  it("never sends examples in strip mode", () => {
+    const prompt = assemblePrompt(input(turns(2), { examplesMode: "strip" }));
+    expect(kinds(prompt)).not.toContain("example");
+    expect(prompt.dropped).toEqual([]);
+  });
+
+  it("keeps the same first message while the chat grows within a chunk (stable prefix)", () => {
+    const firsts = [30, 31, 32, 33].map(
+      (n) => keptIds(assemblePrompt(input(turns(n), { contextSize: 400 })))[0],
     );
-    expect(promptText(prompt.blocks)).toBe(
-      "Aria's Persona: A calm starship pilot.\n<START>\nAria: Hello Sam, I am Aria.\nSam: Hi Aria!\nAria:",
-    );
-    expect(prompt.droppedMessageIds).toEqual([]);
-    expect(prompt.stopStrings).toEqual(["\nSam:", "\n<START>", "\nAria:"]);
-  });
-
-  it("never marks card or user text as special tokens", () => {
-    const prompt = assemblePrompt(input([{ id: 1, role: "user", text: "<|im_end|></s>" }]));
-    const userPieces = prompt.blocks.find((b) => b.messageId === 1)?.pieces ?? [];
-    expect(userPieces.find((p) => p.text.includes("<|im_end|>"))?.special).toBe(false);
-  });
-
-  it("keeps everything when it fits and reports the token total", () => {
-    const prompt = assemblePrompt(input(turns(6)));
-    expect(prompt.droppedMessageIds).toEqual([]);
-    expect(prompt.promptTokens).toBe(prompt.blocks.reduce((s, b) => s + b.tokens, 0));
-    expect(prompt.promptTokens).toBeLessThanOrEqual(prompt.budget);
-  });
-
-  it("drops the oldest turns first, in whole chunks, and keeps the persona and the last turn", () => {
-    // 40 messages of ~11 tokens with a 300-token budget: only part of the history fits.
-    const prompt = assemblePrompt(
-      input(turns(40), { contextSize: 400, maxReplyTokens: 100, evictionChunk: 8 }),
-    );
-    expect(prompt.droppedMessageIds.length % 8).toBe(0);
-    expect(prompt.droppedMessageIds[0]).toBe(1);
-    expect(prompt.blocks[0]?.kind).toBe("persona");
-    expect(prompt.blocks.at(-2)?.messageId).toBe(40);
-    expect(prompt.promptTokens).toBeLessThanOrEqual(300);
-  });
-
-  it("keeps the same first message while the chat grows inside one chunk (stable prefix)", () => {
-    const firsts = [30, 31, 32, 33].map((n) => {
-      const p = assemblePrompt(input(turns(n), { contextSize: 400, evictionChunk: 8 }));
-      return p.blocks.find((b) => b.kind === "message")?.messageId;
-    });
     expect(new Set(firsts).size).toBe(1);
   });
 
-  it("throws CONTEXT_OVERFLOW with the numbers when the persona and last message cannot fit", () => {
-    const huge = { id: 9, role: "user" as const, text: "word ".repeat(500) };
+  it("refuses with CONTEXT_OVERFLOW and the numbers when persona and last message cannot fit", () => {
+    const huge: PromptMessage = { id: 9, role: "user", text: words(500, "w") };
     try {
       assemblePrompt(input([huge], { contextSize: 300, maxReplyTokens: 100 }));
       expect.unreachable();
@@ -90,6 +94,27 @@ describe("assemblePrompt", () => {
       expect(error).toBeInstanceOf(MasqueError);
       expect((error as MasqueError).code).toBe("CONTEXT_OVERFLOW");
       expect((error as MasqueError).details).toMatchObject({ budget: 200, contextSize: 300 });
+      expect((error as MasqueError).message).toMatch(/the last message \(50\d tokens\)/);
+    }
+  });
+
+  it("never drops the system prompt, persona, user persona or post-history instructions", () => {
+    const prompt = assemblePrompt(
+      input(turns(60), {
+        template: CHATML,
+        contextSize: 300,
+        userPersona: "Sam fixes engines.",
+        character: {
+          name: "Aria",
+          description: words(20, "d"),
+          personality: "",
+          scenario: "",
+          post_history_instructions: "Be brief.",
+        },
+      }),
+    );
+    for (const kind of ["system", "persona", "user-persona", "post-history", "reply-prefix"] as const) {
+      expect(kinds(prompt)).toContain(kind);
     }
   });
 });
@@ -100,10 +125,8 @@ describe("firstKeptIndex", () => {
     { tokens: [10, 10, 10, 10], budget: 25, chunk: 2, expected: 2 },
     { tokens: [10, 10, 10, 10], budget: 15, chunk: 2, expected: 3 },
     { tokens: [50, 10, 10, 10, 10], budget: 40, chunk: 4, expected: 4 },
-    { tokens: [50, 10, 10, 10, 10, 10], budget: 45, chunk: 4, expected: 4 },
-    { tokens: [50, 30, 30, 10, 10], budget: 25, chunk: 4, expected: 4 },
-    { tokens: [50, 30, 30, 10, 30], budget: 25, chunk: 4, expected: 4 },
-    { tokens: [10], budget: 5, chunk: 4, expected: 0 },
+    { tokens: [10, 10], budget: 5, chunk: 4, expected: 2 },
+    { tokens: [], budget: 5, chunk: 4, expected: 0 },
   ])("tokens $tokens budget $budget chunk $chunk -> $expected", ({ tokens, budget, chunk, expected }) => {
     expect(firstKeptIndex(tokens, budget, chunk)).toBe(expected);
   });

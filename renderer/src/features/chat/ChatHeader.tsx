@@ -1,4 +1,5 @@
-import { useAppState } from "../../state/appStore";
+import { selectSelectedName, useAppState } from "../../state/appStore";
+import { showMainView } from "../../state/characterActions";
 import { Avatar } from "../../ui/Avatar";
 import { ModelStatusPill } from "./ModelStatusPill";
 
@@ -19,9 +20,10 @@ function GearIcon() {
   );
 }
 
-/** Top bar of the main area: who you are talking to, the model pill and the settings button. */
+/** Top bar of the main area: who you are talking to, Chat/Profile tabs, the model pill and settings. */
 export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => void }>) {
-  const character = useAppState((s) => s.characters.find((c) => c.id === s.selectedCharacterId));
+  const characterName = useAppState(selectSelectedName);
+  const mainView = useAppState((s) => s.mainView);
   const chatTitle = useAppState((s) =>
     s.chatView?.chat.id === s.activeChatId ? s.chatView?.chat.title : undefined,
   );
@@ -29,12 +31,37 @@ export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => 
   return (
     <header className="chat-header">
       <div className="chat-header-title">
-        {character ? (
+        {characterName !== null ? (
           <>
-            <Avatar name={character.name} size="sm" />
+            <Avatar name={characterName} size="sm" />
             <div>
-              <h1>{character.name}</h1>
-              {chatTitle ? <p className="chat-header-sub">{chatTitle}</p> : null}
+              <h1>
+                <button
+                  type="button"
+                  className="header-name"
+                  data-testid="header-character-name"
+                  title="Show the character's page"
+                  onClick={() => showMainView("profile")}
+                >
+                  {characterName}
+                </button>
+              </h1>
+              {chatTitle && mainView === "chat" ? <p className="chat-header-sub">{chatTitle}</p> : null}
+            </div>
+            <div className="view-tabs" role="tablist" aria-label="Character views">
+              {(["chat", "profile"] as const).map((view) => (
+                <button
+                  key={view}
+                  type="button"
+                  role="tab"
+                  className="view-tab"
+                  data-testid={`view-${view}`}
+                  aria-selected={mainView === view}
+                  onClick={() => showMainView(view)}
+                >
+                  {view === "chat" ? "Chat" : "Profile"}
+                </button>
+              ))}
             </div>
           </>
         ) : (

@@ -1,4 +1,4 @@
-import { useAppState } from "../../state/appStore";
+import { selectSelectedName, useAppState } from "../../state/appStore";
 import { createChat, openChat } from "../../state/chatActions";
 import { formatRelative } from "../../ui/formatTime";
 import "./chat.css";
@@ -6,9 +6,7 @@ import "./chat.css";
 /** The selected character's chats, most recent first, with "New chat". */
 export function ChatList() {
   const characterId = useAppState((s) => s.selectedCharacterId);
-  const characterName = useAppState(
-    (s) => s.characters.find((c) => c.id === s.selectedCharacterId)?.name ?? "this character",
-  );
+  const characterName = useAppState(selectSelectedName) ?? "this character";
   const chats = useAppState((s) => s.chats);
   const loaded = useAppState((s) => s.chatsLoaded);
   const activeChatId = useAppState((s) => s.activeChatId);

@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
-import { useAppState } from "../../state/appStore";
+import { selectSelectedName, useAppState } from "../../state/appStore";
 import { dismissChatError } from "../../state/chatActions";
 import { ErrorBanner } from "../../ui/ErrorBanner";
+import { CharacterPage } from "../characters/CharacterPage";
 import { ChatHeader } from "./ChatHeader";
 import { Composer } from "./Composer";
 import { MessageList } from "./MessageList";
@@ -16,7 +17,7 @@ function Welcome({ hasCharacters }: Readonly<{ hasCharacters: boolean }>) {
         <li>
           {hasCharacters
             ? "Pick a character on the left, or create a new one."
-            : "Create your first character with “New character” on the left."}
+            : "Create your first character with “New” on the left, or import a PIPPA file or a character card."}
         </li>
         <li>Start a chat. Everything stays on this machine.</li>
       </ol>
@@ -27,9 +28,8 @@ function Welcome({ hasCharacters }: Readonly<{ hasCharacters: boolean }>) {
 /** The main area: header, then the welcome screen, the chat picker hint or the open chat. */
 export function ChatPane({ onOpenSettings }: Readonly<{ onOpenSettings: () => void }>) {
   const hasCharacters = useAppState((s) => s.characters.length > 0);
-  const characterName = useAppState(
-    (s) => s.characters.find((c) => c.id === s.selectedCharacterId)?.name ?? null,
-  );
+  const characterName = useAppState(selectSelectedName);
+  const mainView = useAppState((s) => s.mainView);
   const activeChatId = useAppState((s) => s.activeChatId);
   const chatsLoaded = useAppState((s) => s.chatsLoaded);
   const chatError = useAppState((s) => s.chatError);
@@ -37,12 +37,14 @@ export function ChatPane({ onOpenSettings }: Readonly<{ onOpenSettings: () => vo
   let body: ReactNode;
   if (characterName === null) {
     body = <Welcome hasCharacters={hasCharacters} />;
+  } else if (mainView === "profile") {
+    body = <CharacterPage />;
   } else if (activeChatId === null) {
     body = (
       <div className="welcome">
         <p>
           {chatsLoaded
-            ? `Start a new chat with ${characterName} from the sidebar (“New chat”).`
+            ? `Start a new chat with ${characterName} from the sidebar (“New chat”) or the Profile tab.`
             : "Loading chats…"}
         </p>
       </div>
@@ -62,7 +64,7 @@ export function ChatPane({ onOpenSettings }: Readonly<{ onOpenSettings: () => vo
   return (
     <div className="chat-pane">
       <ChatHeader onOpenSettings={onOpenSettings} />
-      {activeChatId === null && chatError ? (
+      {(activeChatId === null || mainView === "profile") && chatError ? (
         <ErrorBanner error={chatError} onDismiss={dismissChatError} />
       ) : null}
       {body}

@@ -13,6 +13,8 @@ interface MessageBubbleProps {
   text: string;
   stopReason?: StopReason | null;
   stats?: GenerationStats | null;
+  /** Defaults to "message" (the chat); read-only transcripts use their own. */
+  testId?: string;
 }
 
 function statsLine(stats: GenerationStats): string {
@@ -27,12 +29,13 @@ export const MessageBubble = memo(function MessageBubble({
   text,
   stopReason,
   stats,
+  testId = "message",
 }: Readonly<MessageBubbleProps>) {
   const html = useMemo(() => renderRoleplay(text), [text]);
   const streaming = status === "streaming";
 
   return (
-    <li className={`message message-${author}`} data-testid="message" data-role={author} data-status={status}>
+    <li className={`message message-${author}`} data-testid={testId} data-role={author} data-status={status}>
       <Avatar name={name} />
       <div className="message-body">
         <div className="message-meta">
