@@ -198,7 +198,12 @@ export class GenerationService {
 
   private history(chatId: number, leafId: number | null): PromptMessage[] {
     if (leafId === null) return [];
-    return this.chats.activePath(chatId, leafId).map((m) => ({ id: m.id, role: m.role, text: m.text }));
+    return this.chats.activePath(chatId, leafId).map((m) => ({
+      id: m.id,
+      role: m.role,
+      text: m.text,
+      generated: m.role === "character" && m.stats !== null && m.editedAt === null,
+    }));
   }
 
   private plan(
@@ -320,7 +325,7 @@ export class GenerationService {
       chatId: plan.chatId,
       parentId: plan.parentId,
       role: "character",
-      text: result.text.trim(),
+      text: result.text.trimEnd(),
       ...reply,
     });
   }

@@ -49,6 +49,8 @@ export interface PromptMessage {
   id: number;
   role: "user" | "character";
   text: string;
+  /** Written by the model after the open reply header, exactly as stored (see messageBlock). */
+  generated?: boolean;
 }
 
 /** reply: answer the last message; continue: extend the last (character) message; impersonate: write the user's next message. */
@@ -267,17 +269,23 @@ function exampleBlocks(input: AssembleInput, build: Build): PromptBlock[] {
   });
 }
 
+/**
+ * A message in the history. A reply is stored as the model wrote it after the open reply header
+ * (usually starting with a space), so it is written back after the same header: the prompt then
+ * matches the tokens already in the KV cache and the next turn evaluates only what is new.
+ */
 function messageBlock(
   message: PromptMessage,
   template: PromptTemplate,
   build: Build,
   open: boolean,
 ): PromptBlock {
-  const [prefix, suffix] =
-    message.role === "user"
-      ? [template.userPrefix, template.userSuffix]
-      : [template.characterPrefix, template.characterSuffix];
-  return build("message", message.id, prefix, message.text, open ? "" : suffix);
+  if (message.role === "user")
+    return build("message", message.id, template.userPrefix, message.text, template.userSuffix);
+  const header = openPrefix(template.characterPrefix);
+  const gap = template.characterPrefix.slice(header.length);
+  const text = gap && !message.generated && !/^\s/.test(message.text) ? gap + message.text : message.text;
+  return build("message", message.id, header, text, open ? "" : template.characterSuffix);
 }
 
 /** The reply header without trailing spaces: the model writes the space itself (` Hello`). */

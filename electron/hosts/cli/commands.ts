@@ -5,9 +5,12 @@ import { isSettingsKey, parseSettingValue } from "../../../shared/domain/setting
 import type { MasqueError } from "../../../shared/errors";
 import { runWeb } from "../web/runWeb";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
+import { benchChatCommand } from "./benchChat";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { EXPORT_COMMANDS, validateCommand } from "./exportCommand";
 import { importFile } from "./importCommand";
+import { continueCommand, promptCommand, regenerateCommand, swipesCommand } from "./roleplayCommands";
 import { sendMessage } from "./sendCommand";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
@@ -17,6 +20,8 @@ const json = { json: { type: "boolean" } } as const;
 const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
 
 export const COMMANDS: Record<string, Record<string, Command>> = {
+  bench: { chat: benchChatCommand },
+  export: EXPORT_COMMANDS,
   sessions: {
     async list(ctx, args) {
       const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });
@@ -149,6 +154,10 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
       else printChat(ctx, view);
       return 0;
     },
+    regenerate: regenerateCommand,
+    continue: continueCommand,
+    swipes: swipesCommand,
+    prompt: promptCommand,
     async send(ctx, args) {
       const { positionals, values } = parseCommand(
         args,
@@ -199,6 +208,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
 
 /** Commands without a subcommand. */
 export const TOP_LEVEL: Record<string, Command> = {
+  validate: validateCommand,
   async import(ctx, args) {
     const { positionals, values } = parseCommand(
       args,
@@ -206,8 +216,8 @@ export const TOP_LEVEL: Record<string, Command> = {
       { min: 1, max: 1 },
     );
     const format = values.format ?? "auto";
-    if (format !== "auto" && format !== "pippa" && format !== "card") {
-      throw usageError("--format must be auto, pippa or card");
+    if (format !== "auto" && format !== "pippa" && format !== "card" && format !== "sillytavern") {
+      throw usageError("--format must be auto, pippa, card or sillytavern");
     }
     return importFile(ctx, { file: positionals[0] as string, format, json: values.json === true });
   },

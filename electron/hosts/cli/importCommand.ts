@@ -6,7 +6,7 @@ import type { CliContext } from "./context";
 
 export interface ImportOptions {
   file: string;
-  format: "auto" | "pippa" | "card";
+  format: "auto" | "pippa" | "card" | "sillytavern";
   json: boolean;
 }
 

@@ -6,12 +6,21 @@ Usage: masque [--data-dir DIR] <command> [options]
   characters list [--tag TAG] [--search TEXT] [--sort name|recent|imported] [--json]
   characters show ID [--json]
   characters export ID --format v2|v3|png|charx --out FILE
-  import FILE [--format auto|pippa|card] [--json]      # PIPPA JSONL or a character card (JSON, PNG, CHARX)
+  import FILE [--format auto|pippa|card|sillytavern] [--json]   # PIPPA JSONL, a card (JSON, PNG, CHARX) or a SillyTavern chat
+  export pippa (--chat ID... | --character ID... | --all) --out FILE [--alias NAME...] [--accept-flagged] [--json]
+  export metharme (--chat ID... | --character ID... | --all) --out FILE [--mode turn|chat] [--alias NAME...] [--accept-flagged] [--json]
+  export sillytavern --chat ID --out FILE [--json]
+  validate FILE [--strict] [--json]                     # check a PIPPA JSONL file line by line
   sessions list CHARACTER_ID [--json]                   # reference sessions imported with a character
   chats new CHARACTER_ID [--json]
   chats list [CHARACTER_ID] [--json]
   chats show CHAT_ID [--json]
   chats send CHAT_ID TEXT [--model PATH] [--max-tokens N] [--seed N] [--temperature T] [--threads N] [--json]
+  chats regenerate CHAT_ID [--message ID] [generation options] [--json]   # a new swipe
+  chats continue CHAT_ID [generation options] [--json]                    # extend the last reply
+  chats swipes MESSAGE_ID [--json]
+  chats prompt CHAT_ID [--json]                                           # the assembled prompt
+  bench chat --model PATH --turns N [--context N] [--max-tokens N] [--threads N] [--json]
   settings get [KEY] [--json]
   settings set KEY VALUE
   web [--port N] [--model PATH] [--json]

@@ -299,10 +299,20 @@ export class LlamaEngine implements Engine {
     return this.current;
   }
 
+  /**
+   * Tokenizes the prompt with control tokens only where the template put them. Neighbouring text
+   * pieces are joined first: tokenized apart, a piece starting with a space gains an extra "▁" on
+   * SentencePiece vocabularies, and the prompt would no longer match the tokens in the KV cache.
+   */
   private tokenizePromptWith(model: LlamaModel, prompt: PromptPiece[]): Token[] {
-    return LlamaText(prompt.map((p) => (p.special ? new SpecialTokensText(p.text) : p.text))).tokenize(
-      model.tokenizer,
-    );
+    const values: (string | SpecialTokensText)[] = [];
+    for (const piece of prompt) {
+      const last = values.at(-1);
+      if (piece.special) values.push(new SpecialTokensText(piece.text));
+      else if (typeof last === "string") values[values.length - 1] = last + piece.text;
+      else values.push(piece.text);
+    }
+    return LlamaText(values).tokenize(model.tokenizer);
   }
 
   private async session(loaded: Loaded, key: string): Promise<Session> {

@@ -1,0 +1,216 @@
+/**
+ * `bench chat`: a scripted, deterministic conversation with a built-in character, played twice in
+ * one process on the same model: once as Masque plays it (KV cache kept per chat, shifted when old
+ * turns are evicted) and once as a baseline that evaluates the whole prompt every turn (the chat's
+ * context is dropped before each turn). Runs in a temporary data directory.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Message } from "../../../shared/domain/chat";
+import { fromApiError } from "../../../shared/errors";
+import { type CoreInternals, createCore } from "../../services/core";
+import { createConfSettings } from "../../storage/confSettings";
+import { intOption, parseCommand } from "./args";
+import { usageError } from "./cliError";
+import type { CliContext } from "./context";
+
+const SCRIPT = [
+  "Hello Lily! What are you doing today?",
+  "Can we go to the park together?",
+  "What do you see there?",
+  "Do you want to play on the swing?",
+  "Tell me about your best friend.",
+  "What is your favourite toy?",
+  "Shall we have a picnic?",
+  "What should we eat?",
+  "It is starting to rain. What now?",
+  "Let us go home and read a story.",
+];
+
+export interface TurnStats {
+  turn: number;
+  promptTokens: number;
+  evaluatedTokens: number;
+  newTokens: number;
+  ttftMs: number;
+  tokensPerSecond: number;
+  dropped: number;
+}
+
+export async function benchChatCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const { values } = parseCommand(
+    args,
+    {
+      model: { type: "string" },
+      turns: { type: "string" },
+      context: { type: "string" },
+      "max-tokens": { type: "string" },
+      threads: { type: "string" },
+      json: { type: "boolean" },
+    },
+    { min: 0, max: 0 },
+  );
+  if (typeof values.model !== "string") throw usageError("bench chat needs --model PATH");
+  const options = {
+    model: values.model,
+    turns: intOption(values.turns, "--turns") ?? 200,
+    context: intOption(values.context, "--context") ?? 1024,
+    maxTokens: intOption(values["max-tokens"], "--max-tokens") ?? 32,
+    threads: intOption(values.threads, "--threads") ?? 1,
+  };
+  const dir = mkdtempSync(join(tmpdir(), "masque-bench-chat-"));
+  const core = await createCore({
+    dataDir: dir,
+    host: "cli",
+    settings: createConfSettings(dir),
+    version: "bench",
+    log: (l) => ctx.err(`${l}\n`),
+  });
+  try {
+    const cached = await play(core, options, false, (line) => ctx.err(line));
+    const baseline = await play(core, options, true, (line) => ctx.err(line));
+    const summary = summarize(cached, baseline);
+    if (values.json) ctx.out(`${JSON.stringify({ options, turns: cached, baseline, summary })}\n`);
+    else printReport(ctx, cached, summary);
+    return 0;
+  } finally {
+    await core.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function call<T>(core: CoreInternals, method: string, input: unknown): Promise<T> {
+  const result = await core.dispatch(method, input);
+  if (!result.ok) throw fromApiError(result.error);
+  return result.value as T;
+}
+
+async function play(
+  core: CoreInternals,
+  options: { model: string; turns: number; context: number; maxTokens: number; threads: number },
+  baseline: boolean,
+  progress: (line: string) => void,
+): Promise<TurnStats[]> {
+  await call(core, "settings.update", {
+    userName: "Sam",
+    contextSize: options.context,
+    maxTokens: options.maxTokens,
+    threads: options.threads,
+    temperature: 0.7,
+    templateId: "pygmalion",
+  });
+  await call(core, "model.load", {
+    path: options.model,
+    threads: options.threads,
+    contextSize: options.context,
+    remember: false,
+  });
+  const character = await call<{ id: number }>(core, "characters.create", {
+    name: "Lily",
+    description: "Lily is a cheerful little girl who loves the park, her red ball and her dog Max.",
+    greeting: "Hi! I am Lily. Do you want to play with me?",
+    exampleDialogue: "<START>\n{{user}}: Hi Lily!\n{{char}}: Hi! Look at my red ball!",
+  });
+  const chat = await call<{ chat: { id: number } }>(core, "chats.create", { characterId: character.id });
+  const chatId = chat.chat.id;
+  const rows: TurnStats[] = [];
+  for (let turn = 1; turn <= options.turns; turn++) {
+    if (baseline) await core.engine.releaseSession(String(chatId));
+    const text = `${SCRIPT[(turn - 1) % SCRIPT.length]} (${turn})`;
+    const message = await sendAndWait(core, chatId, text, turn);
+    const stats = message.stats;
+    if (!stats) throw new Error(`turn ${turn}: the reply has no stats`);
+    rows.push({
+      turn,
+      promptTokens: stats.promptTokens,
+      evaluatedTokens: stats.evaluatedTokens,
+      // The content added this turn: the user's line, the reply header and the newline closing the last reply.
+      newTokens: core.engine.countTokens(`You: ${text}\n`) + core.engine.countTokens("Lily:") + 1,
+      ttftMs: stats.ttftMs,
+      tokensPerSecond: stats.tokensPerSecond,
+      dropped: message.provenance?.droppedMessages ?? 0,
+    });
+    if (turn % 50 === 0) progress(`${baseline ? "baseline" : "masque"}: turn ${turn}/${options.turns}\n`);
+  }
+  return rows;
+}
+
+async function sendAndWait(
+  core: CoreInternals,
+  chatId: number,
+  text: string,
+  seed: number,
+): Promise<Message> {
+  let done: Message | null = null;
+  let failure: unknown = null;
+  let generationId = "";
+  const stop = core.subscribe((event, payload) => {
+    const p = payload as { generationId?: string; message?: Message; error?: unknown };
+    if (p.generationId !== generationId) return;
+    if (event === "generation.done") done = p.message ?? null;
+    if (event === "generation.error") failure = p.error;
+  });
+  try {
+    const sent = await call<{ generationId: string }>(core, "chats.send", {
+      chatId,
+      text,
+      options: { seed },
+    });
+    generationId = sent.generationId;
+    await core.generations.settled(generationId);
+  } finally {
+    stop();
+  }
+  if (failure) throw fromApiError(failure as never);
+  if (!done) throw new Error("the reply did not arrive");
+  return done;
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function window(rows: TurnStats[], from: number, to: number) {
+  return rows.filter((r) => r.turn >= from && r.turn <= to);
+}
+
+export function summarize(cached: TurnStats[], baseline: TurnStats[]) {
+  const sum = (rows: TurnStats[], key: keyof TurnStats) => rows.reduce((s, r) => s + r[key], 0);
+  const n = cached.length;
+  const early: [number, number] = [Math.min(10, n), Math.min(30, n)];
+  const late: [number, number] = [Math.max(1, Math.round(n * 0.75)), n];
+  const ttft = (rows: TurnStats[], [a, b]: [number, number]) => mean(window(rows, a, b).map((r) => r.ttftMs));
+  return {
+    turns: n,
+    evaluationsWithEviction: cached.filter((r, i) => i > 0 && r.dropped > (cached[i - 1]?.dropped ?? 0))
+      .length,
+    totalNewTokens: sum(cached, "newTokens"),
+    totalEvaluatedTokens: sum(cached, "evaluatedTokens"),
+    evaluatedOverNew: sum(cached, "evaluatedTokens") / sum(cached, "newTokens"),
+    meanTtftEarlyMs: ttft(cached, early),
+    meanTtftLateMs: ttft(cached, late),
+    lateOverEarlyTtft: ttft(cached, late) / ttft(cached, early),
+    windows: { early, late },
+    baseline: {
+      totalEvaluatedTokens: sum(baseline, "evaluatedTokens"),
+      meanTtftEarlyMs: ttft(baseline, early),
+      meanTtftLateMs: ttft(baseline, late),
+      meanEvaluatedEarly: mean(window(baseline, ...early).map((r) => r.evaluatedTokens)),
+      meanEvaluatedLate: mean(window(baseline, ...late).map((r) => r.evaluatedTokens)),
+    },
+    evaluatedRatioMasqueOverBaseline: sum(cached, "evaluatedTokens") / sum(baseline, "evaluatedTokens"),
+    meanTtftRatioMasqueOverBaseline: mean(cached.map((r) => r.ttftMs)) / mean(baseline.map((r) => r.ttftMs)),
+  };
+}
+
+function printReport(ctx: CliContext, rows: TurnStats[], summary: ReturnType<typeof summarize>) {
+  ctx.out("turn  prompt  evaluated  new  ttft(ms)  tok/s  dropped\n");
+  for (const r of rows) {
+    ctx.out(
+      `${String(r.turn).padStart(4)}  ${String(r.promptTokens).padStart(6)}  ${String(r.evaluatedTokens).padStart(9)}  ` +
+        `${String(r.newTokens).padStart(3)}  ${r.ttftMs.toFixed(1).padStart(8)}  ${String(Math.round(r.tokensPerSecond)).padStart(5)}  ${r.dropped}\n`,
+    );
+  }
+  ctx.out(`\n${JSON.stringify(summary, null, 2)}\n`);
+}
