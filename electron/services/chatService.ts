@@ -7,6 +7,7 @@ import { MasqueError } from "../../shared/errors";
 import type { CharacterRepository } from "../storage/characterRepository";
 import type { ChatRepository } from "../storage/chatRepository";
 import type { GenerationService } from "./generationService";
+import { listTemplates } from "./templates";
 
 export class ChatService {
   constructor(
@@ -86,6 +87,13 @@ export class ChatService {
     chatId: number,
     changes: { templateId?: string | null; examplesMode?: ChatOptions["examplesMode"] | null },
   ) {
+    const known = listTemplates().map((t) => t.id);
+    if (typeof changes.templateId === "string" && !known.includes(changes.templateId)) {
+      throw new MasqueError(
+        "INVALID_INPUT",
+        `templateId: unknown template "${changes.templateId}"; one of ${known.join(", ")}`,
+      );
+    }
     const options = { ...(this.chats.options(chatId) as ChatOptions) } as Record<string, unknown>;
     for (const [key, value] of Object.entries(changes)) {
       if (value === null) delete options[key];

@@ -97,7 +97,7 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     "chats.deleteMessage": (input) => chats.deleteMessage(input.messageId, input.withDescendants),
     "chats.branch": (input) => chats.branch(input.messageId),
     "chats.prompt": (input) => generations.promptReport(input.chatId),
-    "chats.setOptions": (input) => chats.setOptions(input.chatId, input),
+    "chats.setOptions": ({ chatId, ...changes }) => chats.setOptions(chatId, changes),
     "templates.list": () => listTemplates(),
     "presets.save": (input) => savePreset(options.settings, input.name, input.values),
     "presets.apply": (input) => applyPreset(options.settings, input.name),
