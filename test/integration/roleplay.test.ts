@@ -89,6 +89,14 @@ describe.skipIf(!HAS_TEST_MODEL)("role-play operations", () => {
     const chatId = await newChat();
     const { message } = await finish(await t.call("chats.regenerate", { chatId, options: { seed: 5 } }));
     expect(message.stats?.evaluatedTokens).toBe(1);
+    // The old reply's tokens are gone from the cache: the swipe is generated right after the prompt.
+    const engine = t.core as unknown as {
+      engine: { sessions: Map<string, { sequence: { nextTokenIndex: number } }> };
+    };
+    const used = engine.engine.sessions.get(String(chatId))?.sequence.nextTokenIndex ?? 0;
+    expect(used).toBeLessThanOrEqual(
+      (message.stats?.promptTokens ?? 0) + (message.stats?.generatedTokens ?? 0),
+    );
     expect(message.provenance).toMatchObject({ template: "pygmalion", seed: 5, threads: 1 });
     expect(message.provenance?.modelHash).toMatch(/^fast-sha256:[0-9a-f]{32}$/);
     expect(message.provenance?.reusedTokens).toBe((message.stats?.promptTokens ?? 0) - 1);

@@ -111,9 +111,20 @@ export async function alignCache(sequence: LlamaContextSequence, tokens: Token[]
     await sequence.adaptStateToTokens(keep, true);
   } catch {
     // Models whose cache cannot shift (recurrent ones) fall back to prefix reuse only.
+  }
+  // With shifting allowed, node-llama-cpp 3.21.1 leaves tokens after `keep` in place when `keep`
+  // is a prefix of the cache (e.g. a swipe after a reply): truncate them, or the next reply would
+  // be generated after the old one. Measured: without this the context grew by every reply.
+  if (sequence.nextTokenIndex !== keep.length || !startsWith(sequence.contextTokens, keep)) {
     await sequence.adaptStateToTokens(keep, false);
   }
   return Math.min(sequence.nextTokenIndex, keep.length);
+}
+
+function startsWith(tokens: readonly Token[], prefix: readonly Token[]): boolean {
+  if (tokens.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (tokens[i] !== prefix[i]) return false;
+  return true;
 }
 
 function samplerOptions(request: LoopRequest, penaltyWindow: () => Token[]) {

@@ -5,9 +5,11 @@
 export class StopMatcher {
   private held = "";
   private readonly longest: number;
+  private readonly firstChars: Set<string>;
 
   constructor(private readonly stops: readonly string[]) {
     this.longest = Math.max(0, ...stops.map((s) => s.length));
+    this.firstChars = new Set(stops.map((s) => s.charAt(0)));
   }
 
   /** Feeds new text; returns the text safe to show and whether a stop string was reached. */
@@ -36,6 +38,10 @@ export class StopMatcher {
 
   /** Length of the longest end of `buffer` that is a proper prefix of some stop string. */
   private partialTail(buffer: string): number {
+    const from = Math.max(0, buffer.length - (this.longest - 1));
+    let any = false;
+    for (let i = from; i < buffer.length && !any; i++) any = this.firstChars.has(buffer.charAt(i));
+    if (!any) return 0;
     for (let n = Math.min(this.longest - 1, buffer.length); n > 0; n--) {
       const tail = buffer.slice(buffer.length - n);
       if (this.stops.some((s) => s.startsWith(tail))) return n;
