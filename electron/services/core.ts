@@ -17,6 +17,7 @@ import type { Core, CoreOptions } from "./coreTypes";
 import type { Engine } from "./engine/engine";
 import { LlamaEngine } from "./engine/llamaEngine";
 import { EventBus } from "./eventBus";
+import { ExportService } from "./export/exportService";
 import { GenerationService } from "./generationService";
 import { ImportService } from "./import/importService";
 import { ModelService } from "./modelService";
@@ -65,6 +66,7 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     events,
     join(options.dataDir, "uploads"),
   );
+  const exports = new ExportService(chatRepository, characterRepository, options.settings);
   const stopStatusEvents = engine.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {
@@ -79,6 +81,11 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     "characters.avatar": (input) => characters.avatar(input.id),
     "import.start": (input) => imports.start(input),
     "import.cancel": (input) => imports.cancel(input.importId),
+    "export.preview": (input) => exports.preview(input),
+    "export.pippa": (input) => exports.pippa(input),
+    "export.metharme": (input) => exports.metharme(input),
+    "export.sillytavern": (input) => exports.sillyTavern(input),
+    "files.validatePippa": (input) => exports.validate(input),
     "sessions.list": (input) => {
       characterRepository.get(input.characterId);
       return sessions.list(input.characterId);

@@ -12,11 +12,13 @@ import type {
   ImportReport,
   ReferenceSession,
   ReferenceSessionSummary,
+  RefusedLine,
   TagCount,
 } from "../domain/library";
 import type { ModelStatus } from "../domain/model";
 import { type Settings, settingsPatchSchema } from "../domain/settings";
 import type { ApiError } from "../errors";
+import type { FlaggedSpan, NameReplacement, RedactionCounts } from "../redaction/types";
 
 /** Longest message a user can send, in characters. Longer text is refused, never truncated. */
 export const MAX_MESSAGE_CHARS = 65_536;
@@ -63,6 +65,95 @@ export const cardDataPatchSchema = z
   .strict();
 export type CardDataPatch = z.infer<typeof cardDataPatchSchema>;
 
+// ---- Contribute back: PIPPA / Metharme / SillyTavern export, redaction review, PIPPA validation ----
+
+/** Which chats to export: by id, every chat of some characters, or every chat. */
+export type ExportSelection = { chatIds: number[] } | { characterIds: number[] } | { all: true };
+
+const exportSelectionSchema = z
+  .object({
+    chatIds: z.array(id).min(1, "select at least one chat").max(100_000).optional(),
+    characterIds: z.array(id).min(1, "select at least one character").max(100_000).optional(),
+    all: z.literal(true).optional(),
+  })
+  .strict()
+  .refine(
+    (s) => [s.chatIds, s.characterIds, s.all].filter((v) => v !== undefined).length === 1,
+    "give exactly one of chatIds, characterIds or all",
+  );
+/** Other names the user goes by, redacted like the display name. */
+const aliasesSchema = z.array(z.string().trim().min(1).max(200)).max(100).optional();
+/** Flagged span ids to replace (from `export.preview`), or "all". Others are written as they are. */
+const acceptFlaggedSchema = z.union([z.literal("all"), z.array(z.string().min(1).max(200)).max(1_000_000)]);
+
+const EXPORT_REQUEST_SCHEMAS = {
+  "export.preview": z.object({ selection: exportSelectionSchema, aliases: aliasesSchema }).strict(),
+  "export.pippa": z
+    .object({ selection: exportSelectionSchema, aliases: aliasesSchema, acceptFlagged: acceptFlaggedSchema })
+    .strict(),
+  "export.metharme": z
+    .object({
+      selection: exportSelectionSchema,
+      aliases: aliasesSchema,
+      acceptFlagged: acceptFlaggedSchema,
+      /** One record per reply (default) or per chat. */
+      mode: z.enum(["turn", "chat"]).optional(),
+    })
+    .strict(),
+  "export.sillytavern": z.object({ chatId: id }).strict(),
+  /** Strict: Masque's own rules (extra keys, string timestamps, odd ids are errors, not warnings). */
+  "files.validatePippa": z
+    .object({ path: z.string().min(1).max(4096), strict: z.boolean().optional() })
+    .strict(),
+} as const;
+
+/** Everything the review screen shows before anything is written. */
+export interface ExportPreview {
+  chats: number;
+  messages: number;
+  /** Chats of the selection left out because they hold no message from the user. */
+  skippedChats: number[];
+  /** The names replaced by `{{user}}`, longest first. */
+  names: string[];
+  replacements: NameReplacement[];
+  flagged: FlaggedSpan[];
+  warnings: string[];
+}
+
+export interface DatasetExport extends ExportedFile {
+  chats: number;
+  messages: number;
+  redactions: RedactionCounts;
+}
+
+export interface PippaExport extends DatasetExport {
+  flagged: (FlaggedSpan & { accepted: boolean })[];
+}
+
+export interface MetharmeExport extends DatasetExport {
+  records: number;
+}
+
+export interface PippaValidation {
+  /** Lines read, blank ones included. */
+  lines: number;
+  valid: number;
+  /** At most 1,000 of each; the counts have them all. Line 0 is the whole file. */
+  invalid: RefusedLine[];
+  warnings: RefusedLine[];
+  invalidCount: number;
+  warningCount: number;
+}
+
+export interface ResponseTypes {
+  "export.preview": ExportPreview;
+  "export.pippa": PippaExport;
+  "export.metharme": MetharmeExport;
+  "export.sillytavern": ExportedFile;
+  "files.validatePippa": PippaValidation;
+}
+// ---- end of contribute back ----
+
 export const REQUEST_SCHEMAS = {
   "app.info": z.object({}).strict(),
   "characters.list": z
@@ -97,7 +188,7 @@ export const REQUEST_SCHEMAS = {
       ]),
       /** The name to show in reports (defaults to the file's base name). */
       fileName: shortText(500).optional(),
-      format: z.enum(["auto", "pippa", "card"]).optional(),
+      format: z.enum(["auto", "pippa", "card", "sillytavern"]).optional(),
     })
     .strict(),
   "import.cancel": z.object({ importId: z.string().min(1).max(100) }).strict(),
@@ -159,6 +250,7 @@ export const REQUEST_SCHEMAS = {
       remember: z.boolean().optional(),
     })
     .strict(),
+  ...EXPORT_REQUEST_SCHEMAS,
 } as const;
 
 export type Method = keyof typeof REQUEST_SCHEMAS;

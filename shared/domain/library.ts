@@ -1,5 +1,5 @@
 /** Imports and the read-only reference sessions that come with PIPPA characters. */
-export type ImportFormat = "pippa" | "card";
+export type ImportFormat = "pippa" | "card" | "sillytavern";
 
 export interface RefusedLine {
   /** 1-based line number in the file (0 for a whole-file problem, e.g. a broken card). */

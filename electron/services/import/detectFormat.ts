@@ -6,7 +6,8 @@ const SNIFF_BYTES = 64 * 1024;
 
 /**
  * Tells a PIPPA JSONL file from a character card by content, not by name: PNG and ZIP magic bytes
- * are cards; JSON whose first line is an object with `bot_id` and `conversation` is PIPPA.
+ * are cards; JSON whose first line is an object with `bot_id` and `conversation` is PIPPA, one
+ * with `user_name` or `character_name` is a SillyTavern chat.
  */
 export async function detectImportFormat(path: string, fileName: string): Promise<ImportFormat> {
   const handle = await open(path, "r");
@@ -24,6 +25,8 @@ export async function detectImportFormat(path: string, fileName: string): Promis
   const text = head.toString("utf8").replace(/^\uFEFF/, "");
   const firstLine = text.split(/\r\n|\r|\n/, 1)[0] ?? "";
   if (/"bot_id"\s*:/.test(firstLine) && /"conversation"\s*:/.test(firstLine)) return "pippa";
+  // A SillyTavern chat file starts with its header line.
+  if (/^\s*\{/.test(firstLine) && /"(?:user_name|character_name)"\s*:/.test(firstLine)) return "sillytavern";
   if (/\.jsonl$/i.test(fileName)) return "pippa";
   if (text.trimStart().startsWith("{")) return "card";
   throw new MasqueError(

@@ -13,6 +13,7 @@ import type { CharacterRepository } from "../../storage/characterRepository";
 import type { Database } from "../../storage/database";
 import type { ReferenceSessionRepository } from "../../storage/referenceSessionRepository";
 import type { EventBus } from "../eventBus";
+import { importSillyTavernFile } from "../export/sillyTavernImport";
 import { importCardFile } from "./cardImporter";
 import { detectImportFormat } from "./detectFormat";
 import { importPippaFile } from "./pippaImporter";
@@ -98,6 +99,12 @@ export class ImportService {
             lastProgress = now;
             this.events.emit("import.progress", { importId, ...p });
           },
+        });
+      } else if (file.format === "sillytavern") {
+        report = await importSillyTavernFile({
+          ...file,
+          database: this.database,
+          characters: this.characters,
         });
       } else {
         const bytes = await readFile(file.path);
