@@ -148,6 +148,24 @@ describe("PIPPA import", () => {
     expect(characters.list().map((c) => [c.id, c.updatedAt])).toEqual(before);
   });
 
+  it("adds nothing new when a deduplicated subset is imported after the full file", async () => {
+    const full = writeQuirks();
+    await importFile(full);
+    // A "deduped" file: the same valid sessions without the duplicate and broken lines, LF endings, no BOM.
+    const lines = quirkFile(false)
+      .toString("utf8")
+      .split(/\r\n|\r|\n/);
+    const deduped = [
+      ...new Set(lines.filter((line) => line.startsWith("{") && line.includes('"conversation"'))),
+    ];
+    const path = join(temp.dir, "deduped.jsonl");
+    writeFileSync(path, `${deduped.join("\n")}\n`);
+    const { report } = await importFile(path);
+    expect(report.sessions.added).toBe(0);
+    expect(report.characters).toEqual({ created: 0, updated: 0 });
+    expect(report.sessions.skipped).toBe(EXPECTED.sessionsAdded);
+  });
+
   it("reports progress in bytes up to the whole file, across small batches", async () => {
     const path = writeQuirks();
     const { progress, report } = await importFile(path, { batchBytes: 200 });
