@@ -1,5 +1,6 @@
 import { CharacterList } from "../features/characters/CharacterList";
 import { ChatList } from "../features/chat/ChatList";
+import { SidebarExport } from "../features/export/ExportButtons";
 
 function MaskIcon() {
   return (
@@ -27,6 +28,7 @@ export function Sidebar() {
       </div>
       <CharacterList />
       <ChatList />
+      <SidebarExport />
     </nav>
   );
 }

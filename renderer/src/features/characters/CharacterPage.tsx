@@ -8,6 +8,7 @@ import { setLibraryQuery } from "../../state/libraryActions";
 import { Avatar } from "../../ui/Avatar";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { formatDate } from "../../ui/formatTime";
+import { CharacterExportButton } from "../export/ExportButtons";
 import { ReferenceSessions } from "../sessions/ReferenceSessions";
 import { CardFields } from "./CardFields";
 import { CharacterEditor } from "./CharacterEditor";
@@ -111,6 +112,7 @@ export function CharacterPage() {
             Edit
           </button>
           <ExportMenu id={record.id} onError={setActionError} />
+          {chatCount ? <CharacterExportButton characterId={record.id} /> : null}
           <button
             type="button"
             className="btn btn-danger profile-delete"
