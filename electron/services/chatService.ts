@@ -67,6 +67,13 @@ export class ChatService {
   deleteMessage(messageId: number, withDescendants = false): ChatView {
     const message = this.chats.getMessage(messageId);
     this.generations.assertIdle(message.chatId);
+    if (!withDescendants && message.parentId === null && this.chats.countDescendants(messageId) > 0) {
+      // Its replies would become greetings themselves.
+      throw new MasqueError(
+        "INVALID_INPUT",
+        "a greeting with replies can only be deleted together with them (withDescendants); or swipe to another greeting",
+      );
+    }
     this.chats.deleteMessage(messageId, withDescendants);
     return this.view(message.chatId);
   }

@@ -113,8 +113,14 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     "generation.abort": (input) => generations.abort(input.generationId),
     "settings.get": () => options.settings.getAll(),
     "settings.update": (input) => {
+      const before = options.settings.getAll();
       const updated = options.settings.update(input);
-      models.settingsChanged(Object.keys(input));
+      const changed = Object.keys(input).filter(
+        (key) =>
+          JSON.stringify(before[key as keyof typeof before]) !==
+          JSON.stringify(updated[key as keyof typeof updated]),
+      );
+      models.settingsChanged(changed);
       return updated;
     },
     "model.status": () => models.status(),

@@ -70,6 +70,7 @@ export function buildPrompt(
       template: resolved.template,
       examplesMode: input.options.examplesMode ?? input.settings.examplesMode,
       defaultSystemPrompt: input.settings.systemPrompt.trim() || DEFAULT_SYSTEM_PROMPT,
+      systemPromptExplicit: input.settings.systemPrompt.trim() !== "",
       contextSize: loaded.contextSize - slack,
       maxReplyTokens: input.maxTokens,
       countTokens: (t) => engine.countTokens(t),

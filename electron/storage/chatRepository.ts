@@ -47,6 +47,8 @@ export interface NewMessage {
   stopReason?: StopReason | null;
   stats?: GenerationStats | null;
   provenance?: GenerationProvenance | null;
+  /** Kept when a message is copied (branching). */
+  editedAt?: number | null;
 }
 
 const CHAT_SELECT = `
@@ -211,9 +213,9 @@ export class ChatRepository {
         .get(characterId, title, JSON.stringify(this.options(fromChatId)), now, now) as { id: number };
       let parentId: number | null = null;
       for (const m of path) {
-        const { role, text, status, stopReason, stats, provenance } = m;
+        const { role, text, status, stopReason, stats, provenance, editedAt } = m;
         parentId = this.addMessage(
-          { chatId: chat.id, parentId, role, text, status, stopReason, stats, provenance },
+          { chatId: chat.id, parentId, role, text, status, stopReason, stats, provenance, editedAt },
           now,
         ).id;
       }
@@ -288,8 +290,8 @@ export class ChatRepository {
       }
       const row = this.database.db
         .prepare(
-          `INSERT INTO messages (chat_id, parent_id, role, text, status, stop_reason, stats_json, provenance_json, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          `INSERT INTO messages (chat_id, parent_id, role, text, status, stop_reason, stats_json, provenance_json, created_at, edited_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
         .get(
           message.chatId,
@@ -301,6 +303,7 @@ export class ChatRepository {
           message.stats ? JSON.stringify(message.stats) : null,
           message.provenance ? JSON.stringify(message.provenance) : null,
           now,
+          message.editedAt ?? null,
         ) as { id: number };
       this.database.db
         .prepare("UPDATE chats SET active_leaf_id = ?, updated_at = ? WHERE id = ?")

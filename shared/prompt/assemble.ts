@@ -67,6 +67,8 @@ export interface AssembleInput {
   template: PromptTemplate;
   examplesMode?: ExamplesMode;
   defaultSystemPrompt?: string;
+  /** The user wrote their own system prompt: use it even with templates that have none by default. */
+  systemPromptExplicit?: boolean;
   contextSize: number;
   maxReplyTokens: number;
   countTokens: (text: string) => number;
@@ -232,7 +234,7 @@ function prefixBlocks(input: AssembleInput, build: Build): PromptBlock[] {
   const systemPrompt = cardPrompt ? cardPrompt.replace(/\{\{original\}\}/gi, defaultPrompt) : defaultPrompt;
   const blocks: PromptBlock[] = [];
   const persona = personaText(character, template);
-  if (template.usesSystemPrompt || cardPrompt) {
+  if (template.usesSystemPrompt || cardPrompt || input.systemPromptExplicit) {
     blocks.push(build("system", null, template.systemPrefix, `${systemPrompt}\n\n`, ""));
   } else {
     blocks.push(build("system", null, template.systemPrefix, "", ""));

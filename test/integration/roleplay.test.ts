@@ -163,12 +163,25 @@ describe.skipIf(!HAS_TEST_MODEL)("role-play operations", () => {
     expect(branch.activeLeafId).toBe(messages[1]?.id);
   });
 
-  it("branches a chat from any message into a new chat", async () => {
+  it("refuses to delete a greeting alone when it has replies", async () => {
+    const chatId = await newChat();
+    const [greeting] = (await t.call("chats.get", { chatId })).messages;
+    expect(await t.fail("chats.deleteMessage", { messageId: greeting?.id as number })).toMatchObject({
+      code: "INVALID_INPUT",
+    });
+    expect((await t.call("chats.get", { chatId })).messages).toHaveLength(7);
+  });
+
+  it("branches a chat from any message into a new chat, edit marks included", async () => {
     const chatId = await newChat();
     const messages = (await t.call("chats.get", { chatId })).messages;
+    await t.call("chats.editMessage", { messageId: messages[1]?.id as number, text: "Hello again, Lily!" });
     const branched = await t.call("chats.branch", { messageId: messages[2]?.id as number });
+    expect(branched.messages[1]?.editedAt).not.toBeNull();
     expect(branched.chat.id).not.toBe(chatId);
-    expect(branched.messages.map((m) => m.text)).toEqual(messages.slice(0, 3).map((m) => m.text));
+    expect(branched.messages.map((m) => m.text)).toEqual(
+      (await t.call("chats.get", { chatId })).messages.slice(0, 3).map((m) => m.text),
+    );
     expect((await t.call("chats.get", { chatId })).messages).toHaveLength(messages.length);
   });
 
@@ -227,6 +240,20 @@ describe.skipIf(!HAS_TEST_MODEL)("role-play operations", () => {
     });
     expect((await t.call("presets.delete", { name: "Calm" })).samplerPresets).toEqual([]);
     expect(await t.fail("presets.apply", { name: "Calm" })).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("reloads the model only when a model setting really changed", async () => {
+    const chatId = await newChat();
+    const loads = () => t.eventsOf("model.status").filter((s) => s.state === "loading").length;
+    const before = loads();
+    await t.call("settings.update", { contextSize: 1024, threads: 1, userName: "Sam" });
+    await finish(await t.call("chats.send", { chatId, text: "Again?", options: { seed: 8 } }));
+    expect(loads()).toBe(before);
+    await t.call("settings.update", { contextSize: 1536 });
+    await finish(await t.call("chats.send", { chatId, text: "And now?", options: { seed: 9 } }));
+    expect(loads()).toBe(before + 1);
+    expect((await t.call("model.status", {})).contextSize).toBe(1536);
+    await t.call("settings.update", { contextSize: 1024 });
   });
 
   it("lists the templates", async () => {

@@ -2,8 +2,9 @@
  * Server-owned state mirrored in the renderer, plus the two selections everything hangs off
  * (selected character, active chat). Written only by `state/*Actions.ts` and the bridge event wiring.
  */
+import type { TemplateInfo } from "../../../shared/api/contract";
 import type { CharacterRecord, CharacterSummary } from "../../../shared/domain/card";
-import type { ChatSummary, ChatView } from "../../../shared/domain/chat";
+import type { ChatSummary, ChatView, GenerationKind } from "../../../shared/domain/chat";
 import type { CharacterSort, ImportProgress, ImportReport, TagCount } from "../../../shared/domain/library";
 import type { ModelStatus } from "../../../shared/domain/model";
 import type { Settings } from "../../../shared/domain/settings";
@@ -19,6 +20,18 @@ export interface StreamState {
   complete: boolean;
   /** Creation order, to tell which streams a later `chats.get` snapshot can vouch for. */
   seq: number;
+  /** What is being generated; null while only deltas are known (shown like a reply). */
+  kind: GenerationKind | null;
+  /** The message the new reply or swipe hangs under. */
+  parentId: number | null;
+  /** For "continue": the message being extended. */
+  messageId: number | null;
+}
+
+/** An impersonation's result, waiting for the message box of its chat to take it. */
+export interface ComposerDraft {
+  chatId: number;
+  text: string;
 }
 
 /** What the character list asks `characters.list` for. */
@@ -63,6 +76,9 @@ export interface AppState {
   /** The active chat as last fetched (and patched by events); null while loading. */
   chatView: ChatView | null;
   streams: Record<string, StreamState>;
+  composerDraft: ComposerDraft | null;
+  /** Prompt templates for the pickers (loaded on first use). */
+  templates: TemplateInfo[] | null;
   /** A `chats.send` call is in flight. */
   sending: boolean;
   /** The last error of the chat view (send, abort, generation). */
@@ -87,6 +103,8 @@ export const appStore = createStore<AppState>({
   activeChatId: null,
   chatView: null,
   streams: {},
+  composerDraft: null,
+  templates: null,
   sending: false,
   chatError: null,
   appError: null,

@@ -3,7 +3,7 @@ import type { ChatSummary, ChatView, Message } from "../../../shared/domain/chat
 import { toApiError } from "../../../shared/errors";
 import { api } from "../bridge";
 import { appStore } from "./appStore";
-import { chatEpoch, currentSeq, isFinished, nextSeq, reconcileStreams } from "./streams";
+import { chatEpoch, currentSeq, isFinished, newStream, reconcileStreams } from "./streams";
 
 let loadTicket = 0;
 let lastAppliedTicket = 0;
@@ -40,6 +40,18 @@ export async function loadChat(chatId: number): Promise<void> {
   if (chatEpoch(chatId) !== epoch || ticket < lastAppliedTicket) return;
   lastAppliedTicket = ticket;
   appStore.set((s) => ({ chatView: view, streams: reconcileStreams(s.streams, view, mark) }));
+}
+
+/** Shows a view the core just returned (after a swipe, delete, branch…); older fetches in flight lose. */
+export function applyChatView(view: ChatView): void {
+  loadTicket += 1;
+  lastAppliedTicket = loadTicket;
+  const mark = currentSeq();
+  appStore.set((s) =>
+    s.activeChatId === view.chat.id
+      ? { chatView: view, streams: reconcileStreams(s.streams, view, mark) }
+      : {},
+  );
 }
 
 export function openChat(chatId: number): void {
@@ -114,13 +126,13 @@ export async function sendMessage(chatId: number, text: string): Promise<boolean
           ? s.streams
           : {
               ...s.streams,
-              [result.generationId]: {
-                generationId: result.generationId,
+              [result.generationId]: newStream(
+                result.generationId,
                 chatId,
-                text: "",
-                complete: false,
-                seq: nextSeq(),
-              },
+                { kind: "reply", parentId: result.parentId, messageId: null },
+                "",
+                false,
+              ),
             };
       return { chatView, streams, sending: false };
     });

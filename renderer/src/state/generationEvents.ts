@@ -1,21 +1,27 @@
-/** Feeds bridge events into the store: streamed replies, their end, and the model status. */
+/**
+ * Feeds bridge events into the store: streamed replies, swipes, continues and impersonated drafts,
+ * their end, and the model status.
+ */
 import type { EventTypes } from "../../../shared/api/contract";
 import { api, onBridgeConnected } from "../bridge";
 import { appStore } from "./appStore";
 import { loadChat, refreshChats } from "./chatActions";
+import { placeFinished } from "./chatPath";
 import { refreshModelStatus } from "./libraryActions";
-import { isFinished, markFinished, nextSeq, withoutKey } from "./streams";
+import { isFinished, markFinished, newStream, shapeOf, UNKNOWN_SHAPE, withoutKey } from "./streams";
 
-function onStarted({ generationId, chatId }: EventTypes["generation.started"]): void {
+function onStarted(event: EventTypes["generation.started"]): void {
+  const { generationId, chatId } = event;
   if (isFinished(generationId)) return;
   const existing = appStore.get().streams[generationId];
-  if (existing?.complete) return;
+  if (existing?.complete && existing.kind !== null) return;
+  const shape = shapeOf(event);
   appStore.set((s) => ({
     streams: {
       ...s.streams,
       [generationId]: existing
-        ? { ...existing, complete: true }
-        : { generationId, chatId, text: "", complete: true, seq: nextSeq() },
+        ? { ...existing, ...shape, complete: true }
+        : newStream(generationId, chatId, shape, "", true),
     },
   }));
 }
@@ -29,7 +35,7 @@ function onDelta({ generationId, chatId, text }: EventTypes["generation.delta"])
         ...s.streams,
         [generationId]: current
           ? { ...current, text: current.text + text }
-          : { generationId, chatId, text, complete: false, seq: nextSeq() },
+          : newStream(generationId, chatId, UNKNOWN_SHAPE, text, false),
       },
     };
   });
@@ -39,12 +45,10 @@ function onDone({ generationId, chatId, message }: EventTypes["generation.done"]
   markFinished(generationId, chatId);
   appStore.set((s) => {
     let chatView = s.chatView;
-    if (chatView && chatView.chat.id === chatId && !chatView.messages.some((m) => m.id === message.id)) {
-      const lastId = chatView.messages.at(-1)?.id ?? null;
+    if (chatView && chatView.chat.id === chatId) {
       // Swap the streaming bubble for the final message at once; the refetch below confirms the path.
-      if (lastId === message.parentId) {
-        chatView = { ...chatView, messages: [...chatView.messages, message], pendingGeneration: null };
-      }
+      const messages = placeFinished(chatView.messages, message);
+      if (messages) chatView = { ...chatView, messages, pendingGeneration: null };
     }
     return { streams: withoutKey(s.streams, generationId), chatView };
   });
@@ -54,12 +58,25 @@ function onDone({ generationId, chatId, message }: EventTypes["generation.done"]
   }
 }
 
+/** The end of an impersonation: its text goes to the message box, never into the chat. */
+function onDraft({ generationId, chatId, text }: EventTypes["generation.draft"]): void {
+  markFinished(generationId, chatId);
+  appStore.set((s) => ({
+    streams: withoutKey(s.streams, generationId),
+    composerDraft: { chatId, text },
+  }));
+}
+
 function onError({ generationId, chatId, error }: EventTypes["generation.error"]): void {
   markFinished(generationId, chatId);
   const active = appStore.get().activeChatId === chatId;
+  // A failed impersonation still hands over what it wrote.
+  const stream = appStore.get().streams[generationId];
+  const partial = stream?.kind === "impersonate" && stream.text.trim() ? stream.text.trim() : null;
   appStore.set((s) => ({
     streams: withoutKey(s.streams, generationId),
     chatError: active && error.code !== "ABORTED" ? error : s.chatError,
+    ...(partial !== null ? { composerDraft: { chatId, text: partial } } : {}),
   }));
   if (active) void loadChat(chatId);
 }
@@ -71,6 +88,7 @@ export function connectEvents(): () => void {
     api.on("generation.delta", onDelta),
     api.on("generation.done", onDone),
     api.on("generation.error", onError),
+    api.on("generation.draft", onDraft),
     api.on("model.status", (modelStatus) => appStore.set({ modelStatus })),
     // After a (re)connection, events may have been missed: resync what is on screen.
     onBridgeConnected(() => {

@@ -3,8 +3,28 @@
  * numbers, so: finished generations are remembered (late events are ignored), each chat has an epoch bumped when
  * one of its generations ends (older snapshots are discarded), and each stream records when it was created.
  */
-import type { ChatView } from "../../../shared/domain/chat";
+import type { ChatView, PendingGeneration } from "../../../shared/domain/chat";
 import type { StreamState } from "./appStore";
+
+/** What a stream knows about its generation (from `generation.started`, a call's result or a snapshot). */
+export type StreamShape = Pick<StreamState, "kind" | "parentId" | "messageId">;
+
+export const UNKNOWN_SHAPE: StreamShape = { kind: null, parentId: null, messageId: null };
+
+export function shapeOf(pending: Pick<PendingGeneration, "kind" | "parentId" | "messageId">): StreamShape {
+  return { kind: pending.kind, parentId: pending.parentId, messageId: pending.messageId };
+}
+
+/** A new stream; `complete` when its text is known from the first token. */
+export function newStream(
+  generationId: string,
+  chatId: number,
+  shape: StreamShape,
+  text: string,
+  complete: boolean,
+): StreamState {
+  return { generationId, chatId, text, complete, seq: nextSeq(), ...shape };
+}
 
 const finished = new Set<string>();
 const epochs = new Map<number, number>();
@@ -75,19 +95,20 @@ export function reconcileStreams(
     if (!current) {
       next = {
         ...next,
-        [pending.generationId]: {
-          generationId: pending.generationId,
-          chatId: view.chat.id,
-          text: pending.text,
-          complete: true,
-          seq: nextSeq(),
-        },
+        [pending.generationId]: newStream(
+          pending.generationId,
+          view.chat.id,
+          shapeOf(pending),
+          pending.text,
+          true,
+        ),
       };
     } else if (!current.complete) {
       next = {
         ...next,
         [pending.generationId]: {
           ...current,
+          ...shapeOf(pending),
           text: mergeOverlap(pending.text, current.text),
           complete: true,
         },

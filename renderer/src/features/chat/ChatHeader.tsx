@@ -1,7 +1,9 @@
 import { selectSelectedName, useAppState } from "../../state/appStore";
 import { showMainView } from "../../state/characterActions";
 import { Avatar } from "../../ui/Avatar";
+import { ChatOptionsMenu } from "./ChatOptionsMenu";
 import { ModelStatusPill } from "./ModelStatusPill";
+import { PromptInspectorButton } from "./PromptInspector";
 
 function GearIcon() {
   return (
@@ -20,13 +22,20 @@ function GearIcon() {
   );
 }
 
-/** Top bar of the main area: who you are talking to, Chat/Profile tabs, the model pill and settings. */
+/**
+ * Top bar of the main area: who you are talking to, Chat/Profile tabs, the open chat's prompt
+ * inspector and options, the model pill and settings.
+ */
 export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => void }>) {
   const characterName = useAppState(selectSelectedName);
   const mainView = useAppState((s) => s.mainView);
   const chatTitle = useAppState((s) =>
     s.chatView?.chat.id === s.activeChatId ? s.chatView?.chat.title : undefined,
   );
+  const openChatId = useAppState((s) =>
+    s.chatView !== null && s.chatView.chat.id === s.activeChatId ? s.activeChatId : null,
+  );
+  const chatTools = openChatId !== null && characterName !== null && mainView === "chat";
 
   return (
     <header className="chat-header">
@@ -69,6 +78,12 @@ export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => 
         )}
       </div>
       <div className="chat-header-actions">
+        {chatTools ? (
+          <>
+            <PromptInspectorButton key={`inspector-${openChatId}`} chatId={openChatId} />
+            <ChatOptionsMenu key={`options-${openChatId}`} chatId={openChatId} />
+          </>
+        ) : null}
         <ModelStatusPill onClick={onOpenSettings} />
         <button
           type="button"

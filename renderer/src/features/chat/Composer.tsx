@@ -1,19 +1,65 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
-import { selectActiveStream, useAppState } from "../../state/appStore";
+import { appStore, selectActiveStream, useAppState } from "../../state/appStore";
 import { abortGeneration, sendMessage } from "../../state/chatActions";
+import { joinDraft, regenerateTarget } from "../../state/chatPath";
+import { clearComposerDraft, impersonate, regenerateLast, swipe } from "../../state/messageActions";
+import { Icon } from "./icons";
 import "./messages.css";
+import "./roleplay.css";
 
-/** The message box: Enter sends, Shift+Enter adds a line; Stop replaces Send while a reply streams. */
+/** Swipes the chat's last message with ← / → (the box must be empty, as in SillyTavern). */
+function swipeLast(direction: -1 | 1): boolean {
+  const messages = appStore.get().chatView?.messages ?? [];
+  const last = messages.at(-1);
+  if (last?.role !== "character") return false;
+  const canGenerate = last.parentId !== null;
+  if (direction === -1 && last.siblingIndex === 0) return false;
+  if (direction === 1 && last.siblingIndex + 1 >= last.siblingCount && !canGenerate) return false;
+  void swipe(last, direction, true);
+  return true;
+}
+
+/**
+ * The message box: Enter sends, Shift+Enter adds a line; Stop replaces Send while anything
+ * generates. Impersonate streams a draft into the box; Ctrl+R regenerates the last reply.
+ */
 export function Composer({ chatId, characterName }: Readonly<{ chatId: number; characterName: string }>) {
   const [text, setText] = useState("");
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const sending = useAppState((s) => s.sending);
   const stream = useAppState(selectActiveStream);
+  const draft = useAppState((s) => s.composerDraft);
+  const canRegenerate = useAppState((s) =>
+    s.chatView?.chat.id === chatId ? regenerateTarget(s.chatView.messages) !== null : false,
+  );
   const generating = stream !== undefined;
+  const drafting = stream?.kind === "impersonate";
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: focus the box whenever another chat opens
   useEffect(() => {
     inputRef.current?.focus();
+  }, [chatId]);
+
+  // An impersonation ended: its text joins whatever was typed, for the user to edit and send.
+  useEffect(() => {
+    if (!draft || draft.chatId !== chatId) return;
+    setText((current) => joinDraft(current, draft.text));
+    clearComposerDraft();
+    inputRef.current?.focus();
+  }, [draft, chatId]);
+
+  // Ctrl+R regenerates the last reply from anywhere in the chat (not inside a dialog or an edit).
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
+      if (event.key.toLowerCase() !== "r" || document.querySelector("dialog[open]")) return;
+      // Not while a message is being edited: that text is not saved yet.
+      if (event.target instanceof Element && event.target.closest(".message-editor")) return;
+      event.preventDefault();
+      if (selectActiveStream(appStore.get()) === undefined) void regenerateLast(chatId);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
   }, [chatId]);
 
   async function submit() {
@@ -29,7 +75,11 @@ export function Composer({ chatId, characterName }: Readonly<{ chatId: number; c
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void submit();
+      return;
     }
+    const arrow = event.key === "ArrowLeft" ? -1 : event.key === "ArrowRight" ? 1 : 0;
+    const plain = !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey;
+    if (arrow !== 0 && plain && text === "" && !generating && swipeLast(arrow)) event.preventDefault();
   }
 
   return (
@@ -49,10 +99,12 @@ export function Composer({ chatId, characterName }: Readonly<{ chatId: number; c
           ref={inputRef}
           data-testid="message-input"
           className="composer-input"
-          value={text}
+          value={drafting ? joinDraft(text, stream.text) : text}
+          readOnly={drafting}
+          aria-busy={drafting || undefined}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
-          placeholder={`Message ${characterName}…`}
+          placeholder={drafting ? "Writing your next message…" : `Message ${characterName}…`}
           rows={1}
         />
         {generating ? (
@@ -78,7 +130,31 @@ export function Composer({ chatId, characterName }: Readonly<{ chatId: number; c
           </button>
         )}
       </div>
-      <p className="composer-hint">Enter to send · Shift+Enter for a new line · *asterisks* for actions</p>
+      <div className="composer-tools">
+        <button
+          type="button"
+          className="btn btn-small composer-tool"
+          data-testid="impersonate-button"
+          title="Let the model draft your next message in the box (it is not sent)"
+          disabled={generating || sending}
+          onClick={() => void impersonate(chatId)}
+        >
+          <Icon name="impersonate" size={14} /> Impersonate
+        </button>
+        <button
+          type="button"
+          className="btn btn-small composer-tool"
+          data-testid="regenerate-last"
+          title="Regenerate the last reply as a new swipe (Ctrl+R)"
+          disabled={generating || sending || !canRegenerate}
+          onClick={() => void regenerateLast(chatId)}
+        >
+          <Icon name="regenerate" size={14} /> Regenerate
+        </button>
+        <p className="composer-hint">
+          Enter to send · Shift+Enter for a new line · *asterisks* for actions · ← → swipe
+        </p>
+      </div>
     </form>
   );
 }

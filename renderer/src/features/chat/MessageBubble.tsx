@@ -1,4 +1,4 @@
-import { memo, useMemo } from "react";
+import { memo, type ReactNode, useMemo } from "react";
 import type { GenerationStats, MessageRole, StopReason } from "../../../../shared/domain/chat";
 import { renderRoleplay } from "../../markdown/renderRoleplay";
 import { Avatar } from "../../ui/Avatar";
@@ -15,6 +15,16 @@ interface MessageBubbleProps {
   stats?: GenerationStats | null;
   /** Defaults to "message" (the chat); read-only transcripts use their own. */
   testId?: string;
+  /** The user changed the text after it was written. */
+  edited?: boolean;
+  /** The message's id, for tests and tools (chat messages only). */
+  messageId?: number;
+  /** Tools shown over the bubble (the chat's message actions). */
+  toolbar?: ReactNode;
+  /** Under the text (swipe navigation). */
+  footer?: ReactNode;
+  /** Replaces the text while the message is being edited. */
+  editor?: ReactNode;
 }
 
 function statsLine(stats: GenerationStats): string {
@@ -30,14 +40,26 @@ export const MessageBubble = memo(function MessageBubble({
   stopReason,
   stats,
   testId = "message",
+  edited = false,
+  messageId,
+  toolbar,
+  footer,
+  editor,
 }: Readonly<MessageBubbleProps>) {
   const html = useMemo(() => renderRoleplay(text), [text]);
   const streaming = status === "streaming";
 
   return (
-    <li className={`message message-${author}`} data-testid={testId} data-role={author} data-status={status}>
+    <li
+      className={`message message-${author}`}
+      data-testid={testId}
+      data-role={author}
+      data-status={status}
+      data-message-id={messageId}
+    >
       <Avatar name={name} />
       <div className="message-body">
+        {toolbar}
         <div className="message-meta">
           <span className="message-name">{name}</span>
           {status === "stopped" ? (
@@ -50,16 +72,23 @@ export const MessageBubble = memo(function MessageBubble({
               length limit
             </span>
           ) : null}
+          {edited ? (
+            <span className="message-marker" data-testid="message-edited" title="You edited this message">
+              edited
+            </span>
+          ) : null}
           {stats ? <span className="message-stats">{statsLine(stats)}</span> : null}
         </div>
-        <div
-          className="message-text"
-          data-testid="message-text"
-          aria-live={streaming ? "polite" : undefined}
-          aria-busy={streaming && text === "" ? true : undefined}
-          // biome-ignore lint/security/noDangerouslySetInnerHtml: renderRoleplay escapes raw HTML and sanitizes with DOMPurify
-          dangerouslySetInnerHTML={{ __html: html }}
-        />
+        {editor ?? (
+          <div
+            className="message-text"
+            data-testid="message-text"
+            aria-live={streaming ? "polite" : undefined}
+            aria-busy={streaming && text === "" ? true : undefined}
+            // biome-ignore lint/security/noDangerouslySetInnerHtml: renderRoleplay escapes raw HTML and sanitizes with DOMPurify
+            dangerouslySetInnerHTML={{ __html: html }}
+          />
+        )}
         {streaming && text === "" ? (
           <span className="typing" role="status">
             <span className="visually-hidden">{name} is writing…</span>
@@ -68,6 +97,7 @@ export const MessageBubble = memo(function MessageBubble({
             <span className="typing-dot" />
           </span>
         ) : null}
+        {footer}
       </div>
     </li>
   );

@@ -1,13 +1,17 @@
 import { useLayoutEffect, useRef } from "react";
-import { applyMacros } from "../../../../shared/prompt/macros";
 import { selectActiveStream, useAppState } from "../../state/appStore";
+import { planDisplay } from "../../state/chatPath";
+import { ChatMessage } from "./ChatMessage";
 import { MessageBubble } from "./MessageBubble";
 import "./messages.css";
 
 /** Pixels from the bottom within which the list keeps following new text. */
 const STICKY_THRESHOLD = 80;
 
-/** The active path of the chat, greeting first, then the reply being streamed (if any). */
+/**
+ * The active path of the chat, greeting first, then the reply being streamed (if any). A swipe
+ * streams in place of the message it replaces; a "continue" grows its message.
+ */
 export function MessageList() {
   const view = useAppState((s) => s.chatView);
   const stream = useAppState(selectActiveStream);
@@ -41,7 +45,9 @@ export function MessageList() {
   }
 
   const characterName = view.chat.characterName;
-  const names = { char: characterName, user: userName };
+  const plan = planDisplay(view.messages, stream);
+  const pathLength = view.messages.length;
+  const busy = stream !== undefined;
 
   return (
     <div
@@ -53,18 +59,19 @@ export function MessageList() {
       }}
     >
       <ol className="message-list" data-testid="message-list" aria-label={`Chat with ${characterName}`}>
-        {view.messages.map((message) => (
-          <MessageBubble
+        {plan.messages.map((message, index) => (
+          <ChatMessage
             key={message.id}
-            author={message.role}
-            status={message.status}
-            name={message.role === "user" ? userName : characterName}
-            text={message.role === "character" ? applyMacros(message.text, names) : message.text}
-            stopReason={message.stopReason}
-            stats={message.stats}
+            message={message}
+            characterName={characterName}
+            userName={userName}
+            isLast={index === pathLength - 1}
+            laterCount={pathLength - 1 - index}
+            busy={busy}
+            extension={message.id === plan.extendId && stream ? stream.text : null}
           />
         ))}
-        {stream ? (
+        {stream && plan.bubble ? (
           <MessageBubble
             key={`stream-${stream.generationId}`}
             author="character"

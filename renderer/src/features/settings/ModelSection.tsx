@@ -4,6 +4,7 @@ import { type ApiError, toApiError } from "../../../../shared/errors";
 import { appStore, useAppState } from "../../state/appStore";
 import { loadModel } from "../../state/libraryActions";
 import { ErrorBanner } from "../../ui/ErrorBanner";
+import { ThreadCalibration } from "./ThreadCalibration";
 
 const MODEL_ERROR_CODES = new Set(["MODEL_NOT_SET", "MODEL_INVALID", "MODEL_TOO_LARGE"]);
 
@@ -123,6 +124,7 @@ export function ModelSection({ initialPath }: Readonly<{ initialPath: string }>)
         </p>
         <StatusDetails status={status} />
       </div>
+      <ThreadCalibration disabled={state !== "loaded"} />
       {/* A failed Load whose reason the status above already shows is not repeated. */}
       {error && !sameError(error, status) ? (
         <ErrorBanner error={error} onDismiss={() => setError(null)} />

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from "react";
-import type { Settings, SettingsPatch } from "../../../../shared/domain/settings";
+import type { Settings } from "../../../../shared/domain/settings";
 import { type ApiError, toApiError } from "../../../../shared/errors";
 import { applyTheme } from "../../app/theme";
 import { useAppState } from "../../state/appStore";
@@ -7,53 +7,23 @@ import { saveSettings } from "../../state/libraryActions";
 import { Dialog } from "../../ui/Dialog";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { ModelSection } from "./ModelSection";
+import { NumberFields } from "./NumberFields";
+import { PresetBar } from "./PresetBar";
+import { PromptFields } from "./PromptFields";
+import {
+  changedOnly,
+  type Draft,
+  GENERATION_FIELDS,
+  type NumberKey,
+  SAMPLING_FIELDS,
+  type TextKey,
+  toDraft,
+  toPatch,
+  withSampler,
+} from "./settingsForm";
 import "./settings.css";
 
-type NumberKey = "threads" | "contextSize" | "maxTokens" | "temperature";
-
-const NUMBER_FIELDS: { key: NumberKey; label: string; hint: string; step: string }[] = [
-  { key: "threads", label: "CPU threads", hint: "0 = choose automatically for this machine", step: "1" },
-  {
-    key: "contextSize",
-    label: "Context size (tokens)",
-    hint: "Applies the next time the model loads",
-    step: "256",
-  },
-  { key: "maxTokens", label: "Max reply tokens", hint: "Longest reply the model may write", step: "1" },
-  {
-    key: "temperature",
-    label: "Temperature",
-    hint: "Higher is more creative, lower more focused",
-    step: "0.05",
-  },
-];
-
-type Draft = Record<NumberKey, string> & { userName: string };
-
-function toDraft(settings: Settings | null): Draft {
-  return {
-    threads: String(settings?.threads ?? ""),
-    contextSize: String(settings?.contextSize ?? ""),
-    maxTokens: String(settings?.maxTokens ?? ""),
-    temperature: String(settings?.temperature ?? ""),
-    userName: settings?.userName ?? "",
-  };
-}
-
-/** Turns the form into a patch; numbers that do not parse are reported like the core reports them. */
-function toPatch(draft: Draft): { patch: SettingsPatch } | { error: ApiError } {
-  const patch: SettingsPatch = { userName: draft.userName };
-  for (const { key, label } of NUMBER_FIELDS) {
-    const raw = draft[key].trim();
-    const value = Number(raw);
-    if (raw === "" || !Number.isFinite(value)) {
-      return { error: { code: "INVALID_INPUT", message: `${key}: ${label} must be a number` } };
-    }
-    patch[key] = value;
-  }
-  return { patch };
-}
-
+/** The settings drawer: model, generation and sampling, presets, persona and prompt, appearance. */
 export function SettingsPanel({ onClose }: Readonly<{ onClose: () => void }>) {
   const settings = useAppState((s) => s.settings);
   const modelPath = useAppState((s) => s.settings?.modelPath || s.modelStatus?.path || "");
@@ -72,7 +42,7 @@ export function SettingsPanel({ onClose }: Readonly<{ onClose: () => void }>) {
     }
   }, [settings, dirty]);
 
-  const update = (key: keyof Draft, value: string) => {
+  const update = (key: NumberKey | TextKey, value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setDirty(true);
     setSaved(false);
@@ -89,7 +59,7 @@ export function SettingsPanel({ onClose }: Readonly<{ onClose: () => void }>) {
     }
     setBusy(true);
     try {
-      setDraft(toDraft(await saveSettings(parsed.patch)));
+      setDraft(toDraft(await saveSettings(changedOnly(parsed.patch, settings))));
       setDirty(false);
       setSaved(true);
     } catch (caught) {
@@ -127,33 +97,11 @@ export function SettingsPanel({ onClose }: Readonly<{ onClose: () => void }>) {
         aria-labelledby="gen-heading"
       >
         <h3 id="gen-heading">Generation</h3>
-        <div className="field-grid">
-          {NUMBER_FIELDS.map(({ key, label, hint, step }) => (
-            <label key={key} className="field">
-              <span className="field-label">{label}</span>
-              <input
-                type="number"
-                inputMode="decimal"
-                step={step}
-                value={draft[key]}
-                onChange={(event) => update(key, event.target.value)}
-                data-testid={`settings-${key}`}
-              />
-              <span className="field-hint">{hint}</span>
-            </label>
-          ))}
-        </div>
-        <h3>You</h3>
-        <label className="field">
-          <span className="field-label">Your display name</span>
-          <input
-            data-testid="settings-user-name"
-            value={draft.userName}
-            onChange={(event) => update("userName", event.target.value)}
-            autoComplete="off"
-          />
-          <span className="field-hint">Replaces {"{{user}}"} in cards and greetings</span>
-        </label>
+        <NumberFields fields={GENERATION_FIELDS} draft={draft} onChange={update} />
+        <h3>Sampling</h3>
+        <PresetBar draft={draft} onApplied={(next) => setDraft((d) => withSampler(d, next))} />
+        <NumberFields fields={SAMPLING_FIELDS} draft={draft} onChange={update} />
+        <PromptFields draft={draft} onChange={update} />
         {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
         <div className="form-actions">
           <span className="save-status" role="status">

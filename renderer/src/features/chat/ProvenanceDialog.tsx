@@ -1,0 +1,92 @@
+import type { Message } from "../../../../shared/domain/chat";
+import { Dialog } from "../../ui/Dialog";
+
+const STOP_REASONS: Record<string, string> = {
+  eos: "the model ended it",
+  "stop-string": "a stop string",
+  "max-tokens": "the max reply tokens setting",
+  aborted: "stopped by you",
+  error: "an error (the partial text was kept)",
+};
+
+const when = (timestamp: number) => new Date(timestamp).toLocaleString();
+
+function formatSize(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+function Row({ label, value, testId }: Readonly<{ label: string; value: string; testId?: string }>) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{value}</dd>
+    </>
+  );
+}
+
+/** How a reply (swipe) was produced: model, template, sampler values, seed and timings. */
+export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Message; onClose: () => void }>) {
+  const { provenance: p, stats } = message;
+  return (
+    <Dialog
+      title="How this reply was generated"
+      onClose={onClose}
+      testId="provenance-dialog"
+      closeTestId="provenance-close"
+    >
+      {p === null && stats === null ? (
+        <p className="muted">
+          This message was not generated in Masque (a greeting, or imported text), so there is nothing to
+          show.
+        </p>
+      ) : null}
+      <dl className="facts">
+        <Row label="Written" value={when(message.createdAt)} />
+        {message.editedAt !== null ? <Row label="Edited" value={when(message.editedAt)} /> : null}
+        {message.stopReason ? (
+          <Row
+            label="Ended by"
+            value={STOP_REASONS[message.stopReason] ?? message.stopReason}
+            testId="provenance-stop-reason"
+          />
+        ) : null}
+        {p ? (
+          <>
+            <Row label="Model file" value={p.modelFile} testId="provenance-model" />
+            <Row label="Model size" value={formatSize(p.modelSize)} />
+            <Row label="Model hash" value={p.modelHash || "—"} />
+            <Row label="Template" value={p.template} />
+            <Row label="Threads" value={String(p.threads)} />
+            <Row label="Context size" value={`${p.contextSize.toLocaleString()} tokens`} />
+            <Row label="Seed" value={p.seed === null ? "random" : String(p.seed)} />
+            <Row label="Dropped messages" value={String(p.droppedMessages)} />
+            {p.reusedTokens !== undefined ? (
+              <Row label="Tokens reused from cache" value={p.reusedTokens.toLocaleString()} />
+            ) : null}
+          </>
+        ) : null}
+        {stats ? (
+          <>
+            <Row label="Prompt tokens" value={stats.promptTokens.toLocaleString()} />
+            <Row label="Evaluated tokens" value={stats.evaluatedTokens.toLocaleString()} />
+            <Row label="Generated tokens" value={stats.generatedTokens.toLocaleString()} />
+            <Row label="First token after" value={`${Math.round(stats.ttftMs)} ms`} />
+            <Row label="Speed" value={`${stats.tokensPerSecond.toFixed(1)} tokens/s`} />
+          </>
+        ) : null}
+      </dl>
+      {p ? (
+        <>
+          <h3 className="facts-heading">Sampler</h3>
+          <dl className="facts" data-testid="provenance-sampler">
+            {Object.entries(p.sampler).map(([key, value]) => (
+              <Row key={key} label={key} value={String(value)} />
+            ))}
+          </dl>
+        </>
+      ) : null}
+    </Dialog>
+  );
+}
