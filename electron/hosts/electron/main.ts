@@ -1,5 +1,5 @@
 /** Electron main process: wiring only (lifecycle, settings + core, IPC, window, security). */
-import { app, type BrowserWindow, dialog, ipcMain, session, shell } from "electron";
+import { app, type BrowserWindow, dialog, ipcMain, Menu, session, shell } from "electron";
 import Store from "electron-store";
 import { DEFAULT_SETTINGS } from "../../../shared/domain/settings";
 import { isErrorCode } from "../../../shared/errors";
@@ -8,6 +8,7 @@ import type { Core } from "../../services/coreTypes";
 import { createSettingsStore } from "../../storage/settingsStore";
 import { resolveDataDir } from "./dataDir";
 import { registerIpc } from "./ipc";
+import { menuTemplate } from "./menu";
 import { createSenderCheck, hardenSession, hardenWebContents } from "./security";
 import { createMainWindow, resolveRendererTarget } from "./window";
 
@@ -33,6 +34,9 @@ function fail(error: unknown): void {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate(process.platform === "darwin", !app.isPackaged)),
+  );
   const target = resolveRendererTarget(mainDir, app.isPackaged);
   hardenSession(session.defaultSession, target.url, target.devServerUrl);
   app.on("web-contents-created", (_event, contents) => hardenWebContents(contents, target.url, shell));

@@ -39,6 +39,7 @@ const m = vi.hoisted(() => {
     }
   }
   return {
+    menu: { buildFromTemplate: vi.fn((template: unknown) => template), setApplicationMenu: vi.fn() },
     state,
     FakeBrowserWindow,
     FakeStore,
@@ -76,6 +77,7 @@ vi.mock("electron", () => ({
   get ipcMain() {
     return m.ipcMain;
   },
+  Menu: m.menu,
   nativeTheme: { shouldUseDarkColors: false },
   session: m.session,
   shell: { openExternal: vi.fn(async () => {}) },
