@@ -1,19 +1,13 @@
-/**
- * The real UI in headless Chromium against `masque web` with a temp data dir and the real model:
- * create a character, open a chat, send, watch the reply stream in, stop a reply, reload and find
- * everything again. Screenshots go to test-results/ (not committed).
- */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HAS_CHROMIUM, launchChromium } from "../helpers/browser";
+import { type AppSession, openAppSession, RESULTS_DIR } from "../helpers/appSession";
+import { HAS_CHROMIUM } from "../helpers/browser";
 import { runMasque } from "../helpers/cli";
-import { HAS_TEST_MODEL, PROJECT_ROOT, TEST_MODEL_PATH } from "../helpers/model";
-import { makeTempDir } from "../helpers/tempDir";
-import { startWebProcess, type WebProcess } from "../helpers/webProcess";
+import { HAS_TEST_MODEL, TEST_MODEL_PATH } from "../helpers/model";
+import type { WebProcess } from "../helpers/webProcess";
 
-const RESULTS = join(PROJECT_ROOT, "test-results");
+const RESULTS = RESULTS_DIR;
 
 /** Runs in the page: records every distinct text of the newest reply while it grows. */
 const RECORD_REPLY_TEXTS = `(() => {
@@ -28,35 +22,29 @@ const RECORD_REPLY_TEXTS = `(() => {
 })()`;
 
 describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("browser mode end to end", () => {
-  const temp = makeTempDir("masque-e2e-");
+  let session: AppSession;
   let web: WebProcess;
-  let browser: Browser;
   let page: Page;
+  let temp: { dir: string };
 
   beforeAll(async () => {
-    mkdirSync(RESULTS, { recursive: true });
-    const dataDir = ["--data-dir", temp.dir];
-    // Two threads on a small machine slow generation enough to watch it stream and to stop it.
-    for (const [key, value] of [
-      ["modelPath", TEST_MODEL_PATH],
-      ["threads", "2"],
-      ["maxTokens", "120"],
-      ["contextSize", "2048"],
-    ] as const) {
-      const set = await runMasque([...dataDir, "settings", "set", key, value]);
-      expect(set.code, set.stderr).toBe(0);
-    }
-    web = await startWebProcess(dataDir);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on("pageerror", (error) => console.error("page error:", error));
-    await page.goto(web.url);
+    session = await openAppSession({
+      prefix: "masque-e2e-",
+      settings: {
+        modelPath: TEST_MODEL_PATH,
+        // Two threads on a small machine slow generation enough to watch it stream and to stop it.
+        threads: "2",
+        maxTokens: "120",
+        contextSize: "2048",
+      },
+      viewport: { width: 1280, height: 800 },
+    });
+    ({ web, page } = session);
+    temp = { dir: session.dataDir };
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    temp.cleanup();
+    await session?.close();
   });
 
   const messages = () => page.getByTestId("message");

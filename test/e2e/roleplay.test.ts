@@ -1,21 +1,12 @@
-/**
- * Role-play tools in headless Chromium against `masque web` with the real (tiny) model: greetings
- * as swipes, regenerating a middle reply and swiping back, editing, deleting, continuing,
- * impersonating, stopping, the prompt inspector, chat options, provenance and branching.
- * The model writes children's stories: nothing here asserts on what a reply says, only on
- * structure, counts, statuses, and that text exists or changed. Screenshots go to test-results/.
- */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HAS_CHROMIUM, launchChromium } from "../helpers/browser";
+import { type AppSession, openAppSession, RESULTS_DIR } from "../helpers/appSession";
+import { HAS_CHROMIUM } from "../helpers/browser";
 import { runMasque } from "../helpers/cli";
-import { HAS_TEST_MODEL, PROJECT_ROOT, TEST_MODEL_PATH } from "../helpers/model";
-import { makeTempDir } from "../helpers/tempDir";
-import { startWebProcess, type WebProcess } from "../helpers/webProcess";
+import { HAS_TEST_MODEL, TEST_MODEL_PATH } from "../helpers/model";
 
-const RESULTS = join(PROJECT_ROOT, "test-results");
+const RESULTS = RESULTS_DIR;
 const GREETING = "*waves* Hello! I am Mira. Shall we go to the park?";
 const ALTERNATE = "*yawns* Oh, you are early. Do you want some tea?";
 const LONG = { timeout: 90_000 };
@@ -27,34 +18,27 @@ if (!HAS_CHROMIUM || !HAS_TEST_MODEL) {
 }
 
 describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("role-play tools in the browser", () => {
-  const temp = makeTempDir("masque-e2e-rp-");
-  let web: WebProcess;
-  let browser: Browser;
+  let session: AppSession;
   let page: Page;
+  let temp: { dir: string };
 
   beforeAll(async () => {
-    mkdirSync(RESULTS, { recursive: true });
-    const dataDir = ["--data-dir", temp.dir];
-    for (const [key, value] of [
-      ["modelPath", TEST_MODEL_PATH],
-      ["threads", "1"],
-      ["maxTokens", "24"],
-      ["contextSize", "2048"],
-    ] as const) {
-      const set = await runMasque([...dataDir, "settings", "set", key, value]);
-      expect(set.code, set.stderr).toBe(0);
-    }
-    web = await startWebProcess(dataDir);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on("pageerror", (error) => console.error("page error:", error));
-    await page.goto(web.url);
+    session = await openAppSession({
+      prefix: "masque-e2e-rp-",
+      settings: {
+        modelPath: TEST_MODEL_PATH,
+        threads: "1",
+        maxTokens: "24",
+        contextSize: "2048",
+      },
+      viewport: { width: 1280, height: 900 },
+    });
+    ({ page } = session);
+    temp = { dir: session.dataDir };
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    temp.cleanup();
+    await session?.close();
   });
 
   const messages = () => page.getByTestId("message");
