@@ -256,6 +256,23 @@ describe.skipIf(!HAS_TEST_MODEL)("role-play operations", () => {
     await t.call("settings.update", { contextSize: 1024 });
   });
 
+  it("applies the repeat penalty over its window of recent tokens, and a window of 0 turns it off", async () => {
+    const chatId = await newChat();
+    const swipe = async (repeatLastN: number) => {
+      // At temperature 0 llama.cpp samples greedily and skips penalties, so use a fixed seed instead.
+      await t.call("settings.update", { repeatPenalty: 1.8, repeatLastN, temperature: 0.7 });
+      return (
+        await finish(await t.call("chats.regenerate", { chatId, options: { seed: 11, maxTokens: 24 } }))
+      ).message.text;
+    };
+    const withHistory = await swipe(512);
+    const noWindow = await swipe(0);
+    const noWindowAgain = await swipe(0);
+    expect(noWindow).toBe(noWindowAgain);
+    expect(withHistory).not.toBe(noWindow);
+    await t.call("settings.update", { repeatPenalty: 1.08, repeatLastN: 256, temperature: 0.8 });
+  });
+
   it("lists the templates", async () => {
     const ids = (await t.call("templates.list", {})).map((x) => x.id);
     expect(ids).toEqual([

@@ -42,9 +42,12 @@ export async function runGeneration(request: LoopRequest): Promise<LoopResult> {
   let stopReason: StopReason | null = null;
   let firstTokenAt: number | null = null;
   const newline = model.tokens.nl;
-  const historyTail = tokens.slice(-Math.max(0, request.sampler.repeatLastN));
+  // The penalty window covers recent history as well as the reply (node-llama-cpp's own window
+  // only holds the reply). Note slice(-0) would return everything: 0 means no window.
+  const windowSize = Math.max(0, request.sampler.repeatLastN);
+  const historyTail = windowSize > 0 ? tokens.slice(-windowSize) : [];
   const penaltyWindow = () =>
-    [...historyTail, ...generated].slice(-request.sampler.repeatLastN).filter((t) => t !== newline);
+    windowSize > 0 ? [...historyTail, ...generated].slice(-windowSize).filter((t) => t !== newline) : [];
 
   const iterator = sequence.evaluate(tokens.slice(reused), samplerOptions(request, penaltyWindow));
   for await (const token of iterator) {
