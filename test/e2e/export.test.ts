@@ -7,13 +7,14 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HAS_CHROMIUM, launchChromium } from "../helpers/browser";
+import { PIPPA_KEYS } from "../../electron/services/import/pippaRecord";
+import { type AppSession, openAppSession } from "../helpers/appSession";
+import { HAS_CHROMIUM } from "../helpers/browser";
 import { runMasque } from "../helpers/cli";
 import { PROJECT_ROOT } from "../helpers/model";
 import { makeTempDir } from "../helpers/tempDir";
-import { startWebProcess, type WebProcess } from "../helpers/webProcess";
 
 const RESULTS = join(PROJECT_ROOT, "test-results");
 const USER = "Ada Lovelace";
@@ -22,16 +23,6 @@ const EMAIL = "notes.engine@example.org";
 const SPARE_EMAIL = "spare.gears@example.net";
 const PHONE = "+44 20 7946 0958";
 const URL = "https://analytical.example.com/notes";
-const PIPPA_KEYS = [
-  "submission_timestamp",
-  "categories",
-  "bot_id",
-  "bot_name",
-  "bot_greeting",
-  "bot_definitions",
-  "bot_description",
-  "conversation",
-];
 
 type Turn = [speaker: "user" | "char", text: string];
 
@@ -73,8 +64,7 @@ describe.skipIf(!HAS_CHROMIUM)("export dialog in the browser", () => {
   const dataDir = join(temp.dir, "data");
   const chatIds: Record<string, number> = {};
   const characterIds: Record<string, number> = {};
-  let web: WebProcess;
-  let browser: Browser;
+  let session: AppSession;
   let page: Page;
 
   beforeAll(async () => {
@@ -99,17 +89,13 @@ describe.skipIf(!HAS_CHROMIUM)("export dialog in the browser", () => {
     }
     expect(Object.keys(chatIds).sort()).toEqual(["Mira", "Quiet", "Rook"]);
 
-    web = await startWebProcess(["--data-dir", dataDir]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page.on("pageerror", (error) => console.error("page error:", error));
-    await page.goto(web.url);
+    session = await openAppSession({ dataDir, viewport: { width: 1280, height: 900 } });
+    ({ page } = session);
     await page.getByTestId("library-count").waitFor();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await session?.close();
     temp.cleanup();
   });
 
@@ -187,7 +173,7 @@ describe.skipIf(!HAS_CHROMIUM)("export dialog in the browser", () => {
     const text = readFileSync(file, "utf8");
     const lines = text.split("\n").filter(Boolean);
     expect(lines).toHaveLength(2);
-    for (const line of lines) expect(Object.keys(JSON.parse(line))).toEqual(PIPPA_KEYS);
+    for (const line of lines) expect(Object.keys(JSON.parse(line))).toEqual([...PIPPA_KEYS]);
     expect(text).not.toMatch(/\bAda\b|Lovelace|Countess/i);
     expect(text).toContain(PHONE);
     for (const gone of [EMAIL, SPARE_EMAIL, URL]) expect(text).not.toContain(gone);

@@ -7,12 +7,12 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HAS_CHROMIUM, launchChromium } from "../helpers/browser";
+import { type AppSession, openAppSession } from "../helpers/appSession";
+import { HAS_CHROMIUM } from "../helpers/browser";
 import { PROJECT_ROOT } from "../helpers/model";
 import { makeTempDir } from "../helpers/tempDir";
-import { startWebProcess, type WebProcess } from "../helpers/webProcess";
 
 const RESULTS = join(PROJECT_ROOT, "test-results");
 
@@ -178,8 +178,7 @@ const WATCH_PROGRESS = `(() => {
 describe.skipIf(!HAS_CHROMIUM)("library in the browser", () => {
   const temp = makeTempDir("masque-e2e-library-");
   const files = join(temp.dir, "files");
-  let web: WebProcess;
-  let browser: Browser;
+  let session: AppSession;
   let page: Page;
 
   beforeAll(async () => {
@@ -187,17 +186,13 @@ describe.skipIf(!HAS_CHROMIUM)("library in the browser", () => {
     mkdirSync(files, { recursive: true });
     writeFileSync(join(files, "pippa_small.jsonl"), smallPippaFile());
     writeFileSync(join(files, "pippa_bulk.jsonl"), bulkPippaFile(1500));
-    web = await startWebProcess(["--data-dir", join(temp.dir, "data")]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page.on("pageerror", (error) => console.error("page error:", error));
-    await page.goto(web.url);
+    session = await openAppSession({ dataDir: join(temp.dir, "data") });
+    ({ page } = session);
     await page.getByTestId("library-count").waitFor();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
+    await session?.close();
     temp.cleanup();
   });
 

@@ -22,12 +22,16 @@ export interface AppSession {
  * `masque web` started on it and its URL (with the token) opened in headless Chromium.
  */
 export async function openAppSession(options: {
-  prefix: string;
+  /** A fresh temp data dir is made with this prefix, unless `dataDir` (prepared by the test) is given. */
+  prefix?: string;
+  dataDir?: string;
   settings?: Record<string, string>;
   viewport?: { width: number; height: number };
 }): Promise<AppSession> {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const temp = makeTempDir(options.prefix);
+  const temp = options.dataDir
+    ? { dir: options.dataDir, cleanup: () => {} }
+    : makeTempDir(options.prefix ?? "masque-e2e-");
   const dataDir = ["--data-dir", temp.dir];
   for (const [key, value] of Object.entries(options.settings ?? {})) {
     const set = await runMasque([...dataDir, "settings", "set", key, value]);
@@ -35,7 +39,10 @@ export async function openAppSession(options: {
   }
   const web = await startWebProcess(dataDir);
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const page = await browser.newPage({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
   page.on("pageerror", (error) => console.error("page error:", error));
   await page.goto(web.url);
   return {
