@@ -14,6 +14,10 @@ export const ERROR_CODES = [
   "IMPORT_FAILED",
   "CARD_INVALID",
   "STORAGE_UNAVAILABLE",
+  /** The disk holding the data directory is full; nothing was written. */
+  "STORAGE_FULL",
+  /** The data directory can be read but not written (reads keep working). */
+  "STORAGE_READ_ONLY",
   "UNAUTHORIZED",
   "INTERNAL",
 ] as const;

@@ -40,6 +40,12 @@ export const generationOptionsSchema = z
   .strict();
 export type GenerationOptions = z.infer<typeof generationOptionsSchema>;
 
+/**
+ * The caller may name the generation it starts (a UUID): it then knows the id before any event of
+ * that generation can reach it. Without one the core picks an id and returns it.
+ */
+const generationIdSchema = z.uuid("generationId must be a UUID").optional();
+
 const cardText = (max: number) => z.string().max(max);
 
 /** The card fields the editor may change; `extensions` and `character_book` are replaced whole. */
@@ -145,7 +151,7 @@ export interface PippaValidation {
   warningCount: number;
 }
 
-export interface ResponseTypes {
+interface ExportResponseTypes {
   "export.preview": ExportPreview;
   "export.pippa": PippaExport;
   "export.metharme": MetharmeExport;
@@ -196,7 +202,12 @@ export const REQUEST_SCHEMAS = {
   "sessions.get": z.object({ sessionId: id }).strict(),
   "chats.list": z.object({ characterId: id.optional() }).strict(),
   "chats.create": z.object({ characterId: id }).strict(),
-  "chats.get": z.object({ chatId: id }).strict(),
+  /** `limit`: only the last N messages of the active path (default: all of it). */
+  "chats.get": z.object({ chatId: id, limit: z.number().int().min(1).max(100_000).optional() }).strict(),
+  /** Earlier messages of the active path, for a chat opened with `limit`: the `limit` before `beforeId`. */
+  "chats.messages": z
+    .object({ chatId: id, beforeId: id, limit: z.number().int().min(1).max(10_000).optional() })
+    .strict(),
   "chats.send": z
     .object({
       chatId: id,
@@ -205,13 +216,23 @@ export const REQUEST_SCHEMAS = {
         .max(MAX_MESSAGE_CHARS, `message is longer than ${MAX_MESSAGE_CHARS} characters`)
         .refine((t) => t.trim().length > 0, "message must not be empty"),
       options: generationOptionsSchema.optional(),
+      generationId: generationIdSchema,
     })
     .strict(),
   "chats.regenerate": z
-    .object({ chatId: id, messageId: id.optional(), options: generationOptionsSchema.optional() })
+    .object({
+      chatId: id,
+      messageId: id.optional(),
+      options: generationOptionsSchema.optional(),
+      generationId: generationIdSchema,
+    })
     .strict(),
-  "chats.continue": z.object({ chatId: id, options: generationOptionsSchema.optional() }).strict(),
-  "chats.impersonate": z.object({ chatId: id, options: generationOptionsSchema.optional() }).strict(),
+  "chats.continue": z
+    .object({ chatId: id, options: generationOptionsSchema.optional(), generationId: generationIdSchema })
+    .strict(),
+  "chats.impersonate": z
+    .object({ chatId: id, options: generationOptionsSchema.optional(), generationId: generationIdSchema })
+    .strict(),
   "chats.swipes": z.object({ messageId: id }).strict(),
   "chats.selectSwipe": z.object({ messageId: id }).strict(),
   "chats.editMessage": z
@@ -272,6 +293,15 @@ export interface GenerationStarted {
 
 export interface SendResult extends GenerationStarted {
   userMessageId: number;
+  /** The user's message as stored (the reply will hang under it). */
+  userMessage: Message;
+}
+
+/** A page of the active path, oldest first. */
+export interface MessagePage {
+  messages: Message[];
+  /** More messages come before the first one of this page. */
+  hasEarlier: boolean;
 }
 
 export interface TemplateInfo {
@@ -306,7 +336,7 @@ export interface PromptReport {
 }
 
 /** Output type of every method. */
-export interface ResponseTypes {
+export interface ResponseTypes extends ExportResponseTypes {
   "app.info": AppInfo;
   "characters.list": CharacterSummary[];
   "characters.get": CharacterRecord;
@@ -323,6 +353,7 @@ export interface ResponseTypes {
   "chats.list": ChatSummary[];
   "chats.create": ChatView;
   "chats.get": ChatView;
+  "chats.messages": MessagePage;
   "chats.send": SendResult;
   "chats.regenerate": GenerationStarted;
   "chats.continue": GenerationStarted;
@@ -350,20 +381,37 @@ export type RequestOf<M extends Method> = z.input<(typeof REQUEST_SCHEMAS)[M]>;
 export type ParsedRequestOf<M extends Method> = z.output<(typeof REQUEST_SCHEMAS)[M]>;
 export type ResponseOf<M extends Method> = ResponseTypes[M];
 
-/** Events pushed from the core to every connected client. Deltas carry only new text. */
+/**
+ * Events pushed from the core to every connected client. Deltas carry only new text.
+ *
+ * The generation protocol: every event of a generation carries `seq`, counting from 0
+ * (`generation.started`) with no gaps; each delta also carries `offset`, where its text starts in
+ * the generation's text. A client rebuilds the text exactly by appending a delta whose offset is
+ * the length it holds, skipping what it already has, and knows it missed something when an offset
+ * lies beyond that length (then it reads the chat's `pendingGeneration`, whose `text` and `seq` are
+ * the state after event `seq`). Terminal events (`done`, `error`, `draft`) end the sequence.
+ */
 export interface EventTypes {
   "generation.started": {
     generationId: string;
     chatId: number;
+    seq: 0;
     kind: GenerationKind;
     parentId: number | null;
     messageId: number | null;
   };
-  "generation.delta": { generationId: string; chatId: number; text: string };
-  "generation.done": { generationId: string; chatId: number; message: Message };
-  "generation.error": { generationId: string; chatId: number; error: ApiError };
+  "generation.delta": { generationId: string; chatId: number; seq: number; offset: number; text: string };
+  "generation.done": { generationId: string; chatId: number; seq: number; message: Message };
+  /** `message`: what was kept of the reply (a stopped message with the partial text), if anything. */
+  "generation.error": {
+    generationId: string;
+    chatId: number;
+    seq: number;
+    error: ApiError;
+    message: Message | null;
+  };
   /** The end of an impersonation: a draft for the user's input box, never stored or sent. */
-  "generation.draft": { generationId: string; chatId: number; text: string };
+  "generation.draft": { generationId: string; chatId: number; seq: number; text: string };
   "model.status": ModelStatus;
   "import.progress": ImportProgress;
   "import.done": { importId: string; report: ImportReport };
@@ -371,22 +419,24 @@ export interface EventTypes {
 }
 
 export type EventName = keyof EventTypes;
-export const EVENT_NAMES: readonly EventName[] = [
-  "generation.started",
-  "generation.delta",
-  "generation.done",
-  "generation.error",
-  "generation.draft",
-  "model.status",
-  "import.progress",
-  "import.done",
-  "import.error",
-];
+/** A record, not a list, so that adding an event without naming it here fails to compile. */
+const EVENT_NAME_SET: Record<EventName, true> = {
+  "generation.started": true,
+  "generation.delta": true,
+  "generation.done": true,
+  "generation.error": true,
+  "generation.draft": true,
+  "model.status": true,
+  "import.progress": true,
+  "import.done": true,
+  "import.error": true,
+};
+export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
 
 export function isMethod(name: unknown): name is Method {
   return typeof name === "string" && Object.hasOwn(REQUEST_SCHEMAS, name);
 }
 
 export function isEventName(name: unknown): name is EventName {
-  return typeof name === "string" && (EVENT_NAMES as readonly string[]).includes(name);
+  return typeof name === "string" && Object.hasOwn(EVENT_NAME_SET, name);
 }

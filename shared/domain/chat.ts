@@ -5,8 +5,11 @@
  */
 export type MessageRole = "user" | "character";
 
-/** How a reply ended. `aborted` replies keep their partial text. */
-export type StopReason = "eos" | "stop-string" | "max-tokens" | "aborted" | "error";
+/**
+ * How a reply ended. `aborted` replies keep their partial text; `interrupted` ones were cut short
+ * by the app's process ending (a crash, `kill -9`) and hold what had been saved while streaming.
+ */
+export type StopReason = "eos" | "stop-string" | "max-tokens" | "aborted" | "error" | "interrupted";
 
 export type MessageStatus = "complete" | "stopped";
 
@@ -73,8 +76,10 @@ export interface ChatView {
   chat: ChatSummary;
   options: ChatOptions;
   activeLeafId: number | null;
-  /** Messages on the active path, root first. */
+  /** Messages on the active path, root first (the last `limit` of them when asked for a page). */
   messages: Message[];
+  /** Messages of the active path before the first one in `messages` (load them with `chats.messages`). */
+  hasEarlier: boolean;
   /** A reply being generated right now for this chat, if any (lets a reloaded window resume). */
   pendingGeneration: PendingGeneration | null;
 }
@@ -88,5 +93,7 @@ export interface PendingGeneration {
   parentId: number | null;
   /** For "continue": the message being extended. */
   messageId: number | null;
+  /** The text generated so far: exactly the text after event `seq` of the generation protocol. */
   text: string;
+  seq: number;
 }

@@ -19,9 +19,18 @@ export function httpStatusFor(code: ErrorCode): number {
     case "CONTEXT_OVERFLOW":
     case "ABORTED":
       return 422;
+    case "STORAGE_FULL":
+      return 507;
     case "STORAGE_UNAVAILABLE":
+    case "STORAGE_READ_ONLY":
       return 503;
-    default:
+    case "INTERNAL":
       return 500;
+    default:
+      return assertNever(code);
   }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled error code ${String(value)}`);
 }
