@@ -188,7 +188,11 @@ export class LlamaEngine implements Engine {
         sizeBytes: info.sizeBytes,
         contentHash: await fastContentHash(path, info.sizeBytes),
         threads,
-        contextSize: options.contextSize,
+        // A context beyond what the model was trained on only produces garbage (and costs memory).
+        contextSize:
+          info.trainContextSize > 0
+            ? Math.min(options.contextSize, info.trainContextSize)
+            : options.contextSize,
       };
       this.current = loaded;
       this.setStatus(this.loadedStatus(loaded));
