@@ -44,11 +44,12 @@ export interface CoreInternals extends Core {
   readonly leases: ChatLeases;
 }
 
-/** What tests and tools may replace: the engine, the lease timing, how often partial replies are saved. */
+/** What tests and tools may replace: the engine, the lease timing, how often deltas and partial replies go out. */
 export interface CoreInternalOptions {
   engine?: Engine;
   leases?: Omit<ChatLeasesOptions, "onFree">;
   partialSaveIntervalMs?: number;
+  deltaIntervalMs?: number;
 }
 
 export async function createCore(options: CoreOptions & CoreInternalOptions): Promise<CoreInternals> {
@@ -93,6 +94,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
       ...(options.partialSaveIntervalMs === undefined
         ? {}
         : { partialSaveIntervalMs: options.partialSaveIntervalMs }),
+      ...(options.deltaIntervalMs === undefined ? {} : { deltaIntervalMs: options.deltaIntervalMs }),
       ...(options.log ? { log: options.log } : {}),
     }),
     transaction: (work) => database.transaction(work),

@@ -28,6 +28,7 @@ export class ModelService {
   /** The modelPath setting changed since the model was loaded: a reload takes the new one. */
   private pathChanged = false;
   private calibrating = false;
+  private lastPublished = "";
   private readonly lock = new ModelLock();
   private readonly listeners = new Set<(status: ModelStatus) => void>();
   private readonly stopEngineStatus: () => void;
@@ -165,6 +166,10 @@ export class ModelService {
 
   private publish(status: ModelStatus): void {
     const decorated = this.decorate(status);
+    // Loading then measuring announces "calibrating" from both steps: say it once.
+    const json = JSON.stringify(decorated);
+    if (json === this.lastPublished) return;
+    this.lastPublished = json;
     for (const listener of this.listeners) listener(decorated);
   }
 }
