@@ -55,7 +55,9 @@ export class FakeEngine implements Engine {
   private readonly listeners = new Set<(status: ModelStatus) => void>();
   private readonly cache = new Map<string, number[]>();
   private active = 0;
-  private paused: { promise: Promise<void>; resume: () => void } | null = null;
+  /** Pieces still allowed through while paused (null: not paused). */
+  private allowance: number | null = null;
+  private readonly gateWaiters: (() => void)[] = [];
   private readonly pieceWaiters: { count: number; resolve: () => void }[] = [];
   /** Pieces emitted over all generations. */
   emittedPieces = 0;
@@ -214,20 +216,20 @@ export class FakeEngine implements Engine {
     this.state = emptyStatus();
   }
 
-  /** Holds every generation before its next piece until `resume()`. */
+  /** Holds every generation before its next piece until `resume()` (or `step()`). */
   pause(): void {
-    if (this.paused) return;
-    let resume: () => void = () => {};
-    const promise = new Promise<void>((resolve) => {
-      resume = resolve;
-    });
-    this.paused = { promise, resume };
+    this.allowance = 0;
+  }
+
+  /** While paused: lets `count` more pieces through (over all generations). */
+  step(count: number): void {
+    this.allowance = (this.allowance ?? 0) + count;
+    this.wakeGate();
   }
 
   resume(): void {
-    const paused = this.paused;
-    this.paused = null;
-    paused?.resume();
+    this.allowance = null;
+    this.wakeGate();
   }
 
   /** Resolves once `count` pieces have been emitted in total. */
@@ -247,8 +249,15 @@ export class FakeEngine implements Engine {
   }
 
   private async beforePiece(signal: AbortSignal): Promise<void> {
-    while (this.paused && !signal.aborted) await abortable(this.paused.promise, signal);
     await abortable(sleep(this.options.pieceDelayMs ?? 0), signal);
+    while (this.allowance === 0 && !signal.aborted) {
+      await abortable(new Promise<void>((resolve) => this.gateWaiters.push(resolve)), signal);
+    }
+    if (this.allowance !== null && !signal.aborted) this.allowance--;
+  }
+
+  private wakeGate(): void {
+    for (const wake of this.gateWaiters.splice(0)) wake();
   }
 
   private script(request: GenerateRequest, call: number): FakeReply {

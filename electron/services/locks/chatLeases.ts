@@ -78,7 +78,7 @@ export class ChatLeases {
   /** Runs `work` in one transaction in which no other live owner holds the chat (BUSY otherwise). */
   whileFree<T>(chatId: number, work: () => T): T {
     return this.database.transaction(() => {
-      if (!this.held.has(chatId)) this.claimFree(chatId);
+      this.claimFree(chatId);
       return work();
     });
   }
@@ -144,6 +144,8 @@ export class ChatLeases {
 
   private isLive(lease: LeaseRow): boolean {
     if (lease.expires_at <= this.now()) return false;
+    // Left behind by this owner (a release whose write failed): it holds nothing there.
+    if (lease.owner_id === this.owner.id && !this.held.has(lease.chat_id)) return false;
     if (lease.host === this.owner.host && !this.isAlive(lease.pid)) return false;
     return true;
   }

@@ -177,9 +177,8 @@ describe("stopping and failing", () => {
     const chatId = await t.newChat();
     t.engine.pause();
     const sent = await t.call("chats.send", { chatId, text: "Count" });
-    t.engine.resume();
+    t.engine.step(2);
     await t.engine.piecesEmitted(2);
-    t.engine.pause();
     expect(await t.call("generation.abort", { generationId: sent.generationId })).toEqual({ aborted: true });
     const end = await t.finish(sent.generationId);
     const message = (end.payload as { message: Message }).message;
