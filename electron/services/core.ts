@@ -71,7 +71,9 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     onFree: (chatId) => interrupted.recover(chatId),
   });
   // Replies a crashed process left half-written come back as "interrupted" messages.
-  leases.recoverStale(partials.chatIds());
+  leases.recoverStale(partials.chatIds(), (chatId, error) =>
+    options.log?.(`recovering the interrupted reply of chat ${chatId} failed: ${(error as Error).message}`),
+  );
   const locks = new ChatLocks(leases);
   const models = new ModelService(engine, options.settings, {
     generatingChats: () => locks.count(),

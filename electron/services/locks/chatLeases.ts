@@ -95,13 +95,21 @@ export class ChatLeases {
    * For every chat in `chatIds` not held by a live owner: drops its stale lease and runs `onFree`
    * (at start-up, for the chats where a dead process left partial replies).
    */
-  recoverStale(chatIds: readonly number[]): void {
+  recoverStale(
+    chatIds: readonly number[],
+    onError: (chatId: number, error: unknown) => void = () => {},
+  ): void {
     for (const chatId of chatIds) {
-      this.database.transaction(() => {
-        const lease = this.lease(chatId);
-        if (lease && this.isLive(lease)) return;
-        this.claimFree(chatId);
-      });
+      try {
+        this.database.transaction(() => {
+          const lease = this.lease(chatId);
+          if (lease && this.isLive(lease)) return;
+          this.claimFree(chatId);
+        });
+      } catch (error) {
+        // A read-only or full disk: the chat is recovered when it is next used, if it can be then.
+        onError(chatId, error);
+      }
     }
   }
 
