@@ -104,16 +104,8 @@ export class GenerationService {
         // A user message has nothing to swipe yet: answer it.
         const parentId = target.role === "user" ? target.id : target.parentId;
         const kind = target.role === "user" ? "reply" : "swipe";
-        const plan = this.planner.plan(
-          chatId,
-          kind,
-          this.planner.history(chatId, parentId),
-          "reply",
-          options,
-          {
-            parentId,
-          },
-        );
+        const history = this.planner.history(chatId, parentId);
+        const plan = this.planner.plan(chatId, kind, history, "reply", options, { parentId });
         return this.launchStored(ticket, plan);
       },
       () => {
