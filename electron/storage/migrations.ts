@@ -114,4 +114,35 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN edited_at INTEGER;
     `,
   },
+  {
+    version: 4,
+    description: "chat leases (one generating process per chat), partial replies that survive a crash",
+    sql: `
+      -- Who may generate on or edit a chat right now, across processes sharing this database. A
+      -- lease whose expiry passed, or whose pid is dead on the same host, is stale and may be taken over.
+      CREATE TABLE chat_leases (
+        chat_id INTEGER PRIMARY KEY REFERENCES chats(id) ON DELETE CASCADE,
+        owner_id TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+
+      -- The text of a reply being generated, saved while it streams; deleted in the transaction that
+      -- stores the final message. A row left behind by a dead process becomes an "interrupted" reply.
+      CREATE TABLE partial_replies (
+        generation_id TEXT PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('reply', 'swipe', 'continue')),
+        parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+        target_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+        text TEXT NOT NULL DEFAULT '',
+        provenance_json TEXT,
+        owner_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX partial_replies_chat ON partial_replies(chat_id);
+    `,
+  },
 ];

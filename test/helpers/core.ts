@@ -1,4 +1,4 @@
-import { createCore } from "../../electron/services/core";
+import { type CoreInternalOptions, createCore } from "../../electron/services/core";
 import { createConfSettings } from "../../electron/storage/confSettings";
 import type { EventName, EventTypes, Method, RequestOf, ResponseOf } from "../../shared/api/contract";
 import { type ApiError, fromApiError } from "../../shared/errors";
@@ -6,8 +6,11 @@ import { makeTempDir } from "./tempDir";
 
 export type TestCore = Awaited<ReturnType<typeof openTestCore>>;
 
-/** A real core (real database, real engine) in a temp data dir, with typed helpers for tests. */
-export async function openTestCore(dataDir?: string) {
+/**
+ * A real core (real database, real engine unless `internal.engine` replaces it) in a temp data
+ * dir, with typed helpers for tests.
+ */
+export async function openTestCore(dataDir?: string, internal: CoreInternalOptions = {}) {
   const temp = dataDir ? null : makeTempDir();
   const dir = dataDir ?? (temp?.dir as string);
   const core = await createCore({
@@ -16,6 +19,7 @@ export async function openTestCore(dataDir?: string) {
     settings: createConfSettings(dir),
     version: "test",
     log: () => {},
+    ...internal,
   });
   const events: { event: EventName; payload: unknown }[] = [];
   core.subscribe((event, payload) => events.push({ event, payload }));

@@ -4,6 +4,7 @@
  * turns are evicted) and once as a baseline that evaluates the whole prompt every turn (the chat's
  * context is dropped before each turn). Runs in a temporary data directory.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -144,7 +145,7 @@ async function sendAndWait(
 ): Promise<Message> {
   let done: Message | null = null;
   let failure: unknown = null;
-  let generationId = "";
+  const generationId = randomUUID();
   const stop = core.subscribe((event, payload) => {
     const p = payload as { generationId?: string; message?: Message; error?: unknown };
     if (p.generationId !== generationId) return;
@@ -152,12 +153,7 @@ async function sendAndWait(
     if (event === "generation.error") failure = p.error;
   });
   try {
-    const sent = await call<{ generationId: string }>(core, "chats.send", {
-      chatId,
-      text,
-      options: { seed },
-    });
-    generationId = sent.generationId;
+    await call(core, "chats.send", { chatId, text, options: { seed }, generationId });
     await core.generations.settled(generationId);
   } finally {
     stop();
