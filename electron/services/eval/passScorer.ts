@@ -1,0 +1,118 @@
+/**
+ * Teacher-forced scoring of one pass on a context sequence: bring the sequence to `tokens` (keeping
+ * the prefix already in its KV cache as far as the first scored token allows), and read
+ * −ln p(token i | tokens before i) for every scored position from the FULL next-token distribution.
+ *
+ * node-llama-cpp 3.21.1 has no log-probability-of-a-given-token call. `controlledEvaluate` with
+ * `generateNext.probabilities` and no sampling options runs the greedy-only sampler chain, so the
+ * returned Map is the softmax over the whole vocabulary (model-evaluation.md B.1); any temperature,
+ * top-k/p, penalty or bias would truncate or reshape it, so none is ever passed here. Each requested
+ * position costs a native sort of the vocabulary and a JS Map of it, so: only the positions before
+ * scored tokens ask for it, and the calls are split so that at most about a million Map entries
+ * are alive at once (a few positions per call at 128k vocabularies, thousands at 512).
+ */
+import type { ControlledEvaluateInputItem, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { MasqueError } from "../../../shared/errors";
+import { checkRanges, commonPrefixLength, rangeTokenCount, type TokenRange } from "./tokenRanges";
+
+export interface ScoringPass {
+  /** The whole token list the sequence holds after the pass (BOS included where the model uses one). */
+  tokens: readonly Token[];
+  scored: readonly TokenRange[];
+}
+
+export interface PassScore {
+  /** −ln p of each scored token, ranges in order. */
+  nll: Float64Array;
+  /** Tokens the pass decoded; the rest were reused from the KV cache. */
+  evaluatedTokens: number;
+  reusedTokens: number;
+  /** Tokens whose probability underflowed float32 to 0 and were scored at the floor. */
+  flooredTokens: number;
+}
+
+/** The smallest positive float32: a probability the native softmax rounded to 0 is at most about this. */
+export const PROBABILITY_FLOOR = 1.401298464324817e-45;
+
+/** Map entries (vocabulary × positions) allowed alive per `controlledEvaluate` call. */
+export const MAP_ENTRY_BUDGET = 1 << 20;
+
+export function vocabularySize(model: LlamaModel): number {
+  const tokens = model.fileInfo.metadata?.tokenizer?.ggml?.tokens;
+  return Array.isArray(tokens) && tokens.length > 0 ? tokens.length : 32_000;
+}
+
+export function positionsPerCall(vocabulary: number, budget = MAP_ENTRY_BUDGET): number {
+  return Math.max(1, Math.floor(budget / Math.max(1, vocabulary)));
+}
+
+export async function scorePass(
+  sequence: LlamaContextSequence,
+  pass: ScoringPass,
+  options: { vocabulary: number },
+): Promise<PassScore> {
+  const { tokens, scored } = pass;
+  checkRanges(scored, tokens.length);
+  if (tokens.length > sequence.contextSize) {
+    throw new MasqueError(
+      "CONTEXT_OVERFLOW",
+      `A scoring pass of ${tokens.length} tokens does not fit the ${sequence.contextSize}-token context.`,
+      { tokens: tokens.length, contextSize: sequence.contextSize },
+    );
+  }
+  const firstScored = (scored[0] as TokenRange).start;
+  // Position i's probability comes from the logits after token i − 1, so that token is decoded again.
+  const keep = Math.min(commonPrefixLength(sequence.contextTokens, tokens), firstScored - 1);
+  if (sequence.nextTokenIndex > keep) {
+    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+  }
+
+  const wanted = new Uint8Array(tokens.length);
+  for (const { start, end } of scored) wanted.fill(1, start - 1, end - 1);
+  const nll = new Float64Array(rangeTokenCount(scored));
+  let written = 0;
+  let floored = 0;
+  const perCall = positionsPerCall(options.vocabulary);
+  let from = keep;
+  while (from < tokens.length) {
+    let requests = 0;
+    let to = from;
+    while (to < tokens.length && (requests < perCall || wanted[to] === 0)) requests += wanted[to++] as number;
+    const input: ControlledEvaluateInputItem[] = [];
+    for (let i = from; i < to; i++) {
+      const token = tokens[i] as Token;
+      input.push(wanted[i] ? [token, { generateNext: { probabilities: true } }] : token);
+    }
+    const output = await sequence.controlledEvaluate(input);
+    for (let i = from; i < to; i++) {
+      if (!wanted[i]) continue;
+      const p = probabilityOf(output[i - from]?.next.probabilities, tokens[i + 1] as Token, i);
+      if (p < PROBABILITY_FLOOR) floored++;
+      nll[written++] = -Math.log(Math.max(p, PROBABILITY_FLOOR));
+    }
+    from = to;
+  }
+  return { nll, evaluatedTokens: tokens.length - keep, reusedTokens: keep, flooredTokens: floored };
+}
+
+function probabilityOf(
+  distribution: ReadonlyMap<Token, number> | undefined,
+  target: Token,
+  position: number,
+): number {
+  if (!distribution) {
+    throw new MasqueError("INTERNAL", `No next-token distribution came back for position ${position}.`);
+  }
+  const p = distribution.get(target);
+  // The greedy chain keeps every token, so a missing one is not in the vocabulary at all.
+  if (p === undefined) {
+    throw new MasqueError(
+      "INVALID_INPUT",
+      `Token ${target} at position ${position + 1} is not in the model's vocabulary.`,
+      {
+        field: "tokens",
+      },
+    );
+  }
+  return p;
+}
