@@ -1,0 +1,45 @@
+/** Runs an in-character session plan on a context sequence: one scoring pass per planned pass. */
+import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import type { SessionPlan } from "./inCharacterPlan";
+import { scorePass } from "./passScorer";
+
+export interface ReplyScore {
+  replyId: string;
+  tokens: number;
+  /** Σ −ln p over the reply's tokens. */
+  nll: number;
+  tokenNll: number[];
+}
+
+export interface SessionScore {
+  replies: ReplyScore[];
+  evaluatedTokens: number;
+  flooredTokens: number;
+}
+
+export async function scoreSessionPlan(
+  sequence: LlamaContextSequence,
+  plan: SessionPlan,
+  options: { vocabulary: number },
+): Promise<SessionScore> {
+  const replies: ReplyScore[] = [];
+  let evaluated = 0;
+  let floored = 0;
+  for (const pass of plan.passes) {
+    const result = await scorePass(
+      sequence,
+      // The plan is pure and holds plain numbers; node-llama-cpp brands its token ids.
+      { tokens: pass.tokens as Token[], scored: pass.replies.map((r) => r.range) },
+      options,
+    );
+    let offset = 0;
+    for (const { replyId, range } of pass.replies) {
+      const tokenNll = Array.from(result.nll.subarray(offset, offset + range.end - range.start));
+      offset += tokenNll.length;
+      replies.push({ replyId, tokens: tokenNll.length, nll: tokenNll.reduce((s, v) => s + v, 0), tokenNll });
+    }
+    evaluated += result.evaluatedTokens;
+    floored += result.flooredTokens;
+  }
+  return { replies, evaluatedTokens: evaluated, flooredTokens: floored };
+}
