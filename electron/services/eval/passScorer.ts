@@ -46,13 +46,21 @@ export function positionsPerCall(vocabulary: number, budget = MAP_ENTRY_BUDGET):
   return Math.max(1, Math.floor(budget / Math.max(1, vocabulary)));
 }
 
+export interface PassOptions {
+  /** The model's vocabulary size (the size of each returned Map). */
+  vocabulary: number;
+  /** Map entries allowed alive per call; MAP_ENTRY_BUDGET unless a test wants smaller calls. */
+  entryBudget?: number;
+}
+
 export async function scorePass(
   sequence: LlamaContextSequence,
   pass: ScoringPass,
-  options: { vocabulary: number },
+  options: PassOptions,
 ): Promise<PassScore> {
   const { tokens, scored } = pass;
   checkRanges(scored, tokens.length);
+  checkTokenIds(tokens, options.vocabulary);
   if (tokens.length > sequence.contextSize) {
     throw new MasqueError(
       "CONTEXT_OVERFLOW",
@@ -72,7 +80,7 @@ export async function scorePass(
   const nll = new Float64Array(rangeTokenCount(scored));
   let written = 0;
   let floored = 0;
-  const perCall = positionsPerCall(options.vocabulary);
+  const perCall = positionsPerCall(options.vocabulary, options.entryBudget);
   let from = keep;
   while (from < tokens.length) {
     let requests = 0;
@@ -100,19 +108,25 @@ function probabilityOf(
   target: Token,
   position: number,
 ): number {
-  if (!distribution) {
-    throw new MasqueError("INTERNAL", `No next-token distribution came back for position ${position}.`);
-  }
-  const p = distribution.get(target);
-  // The greedy chain keeps every token, so a missing one is not in the vocabulary at all.
+  // The greedy chain keeps every token of the vocabulary, so both are always there.
+  const p = distribution?.get(target);
   if (p === undefined) {
     throw new MasqueError(
-      "INVALID_INPUT",
-      `Token ${target} at position ${position + 1} is not in the model's vocabulary.`,
-      {
-        field: "tokens",
-      },
+      "INTERNAL",
+      `No probability of token ${target} came back for position ${position + 1}.`,
     );
   }
   return p;
+}
+
+/** An id outside the vocabulary makes llama.cpp's decode fail with no detail; name it instead. */
+function checkTokenIds(tokens: readonly Token[], vocabulary: number): void {
+  const bad = tokens.findIndex((t) => !Number.isInteger(t) || t < 0 || t >= vocabulary);
+  if (bad >= 0) {
+    throw new MasqueError(
+      "INVALID_INPUT",
+      `tokens[${bad}]: ${tokens[bad]} is not a token id of this model (vocabulary ${vocabulary})`,
+      { field: `tokens[${bad}]` },
+    );
+  }
 }

@@ -11,6 +11,8 @@ import { planTextWindows } from "./textWindows";
 export interface PlainTextOptions {
   /** Window size; defaults to the sequence's context size. */
   windowSize?: number;
+  /** See PassOptions.entryBudget. */
+  entryBudget?: number;
 }
 
 export interface PlainTextScore extends PerplexityFigures {
@@ -54,7 +56,7 @@ export async function scorePlainText(
         tokens: [...head, ...tokens.slice(window.start, window.end)],
         scored: [{ start: window.scored.start + local, end: window.scored.end + local }],
       },
-      { vocabulary },
+      { vocabulary, entryBudget: options.entryBudget },
     );
     tokenNll.set(result.nll, window.scored.start);
     evaluated += result.evaluatedTokens;

@@ -1,7 +1,7 @@
 /** Runs an in-character session plan on a context sequence: one scoring pass per planned pass. */
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { SessionPlan } from "./inCharacterPlan";
-import { scorePass } from "./passScorer";
+import { type PassOptions, scorePass } from "./passScorer";
 
 export interface ReplyScore {
   replyId: string;
@@ -20,7 +20,7 @@ export interface SessionScore {
 export async function scoreSessionPlan(
   sequence: LlamaContextSequence,
   plan: SessionPlan,
-  options: { vocabulary: number },
+  options: PassOptions,
 ): Promise<SessionScore> {
   const replies: ReplyScore[] = [];
   let evaluated = 0;
