@@ -8,10 +8,15 @@ import {
 } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planSessionScoring, type ReplyPieces } from "../../electron/services/eval/inCharacterPlan";
-import { scorePass, vocabularySize } from "../../electron/services/eval/passScorer";
-import { scorePlainText, textTokens } from "../../electron/services/eval/plainTextScorer";
+import {
+  type LlamaScoring,
+  llamaScoringBackend,
+  llamaTextTokens,
+  openLlamaScoring,
+} from "../../electron/services/eval/llamaScoring";
+import { scorePass } from "../../electron/services/eval/passScorer";
+import { scorePlainText } from "../../electron/services/eval/plainTextScorer";
 import { tokenizePieces } from "../../electron/services/eval/promptTokens";
-import { createScoringContext, type ScoringContext } from "../../electron/services/eval/scoringContext";
 import { scoreSessionPlan } from "../../electron/services/eval/sessionScorer";
 import { assemblePrompt, type PromptMessage } from "../../shared/prompt/assemble";
 import { PYGMALION } from "../../shared/prompt/template";
@@ -62,15 +67,15 @@ const sum = (values: readonly number[]) => values.reduce((s, v) => s + v, 0);
 describe.skipIf(!HAS_TEST_MODEL)("scoring with the real model", () => {
   let llama: Llama;
   let model: LlamaModel;
-  let scoring: ScoringContext;
-  let reference: ScoringContext;
+  let scoring: LlamaScoring;
+  let reference: LlamaScoring;
   const temp = makeTempDir("masque-eval-");
 
   beforeAll(async () => {
     llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
     model = await llama.loadModel({ modelPath: TEST_MODEL_PATH });
-    scoring = await createScoringContext(model, { threads: 1, contextSize: 512 });
-    reference = await createScoringContext(model, { threads: 1, contextSize: 512 });
+    scoring = await openLlamaScoring(model, { threads: 1, contextSize: 512 });
+    reference = await openLlamaScoring(model, { threads: 1, contextSize: 512 });
   });
   afterAll(async () => {
     await scoring?.dispose();
@@ -81,8 +86,8 @@ describe.skipIf(!HAS_TEST_MODEL)("scoring with the real model", () => {
   });
 
   it("matches an independent token-by-token computation of plain-text perplexity (within 0.5%)", async () => {
-    const score = await scorePlainText(model, scoring.sequence, STORY);
-    const { tokens } = textTokens(model, STORY);
+    const score = await scorePlainText(scoring, STORY);
+    const tokens = llamaTextTokens(model, STORY).tokens as Token[];
     const independent = await tokenByTokenNll(reference.sequence, tokens, 1);
     const expectedPpl = Math.exp(sum(independent) / independent.length);
     expect(score.tokens).toBe(tokens.length - 1);
@@ -101,8 +106,8 @@ describe.skipIf(!HAS_TEST_MODEL)("scoring with the real model", () => {
   it("slides windows over a text longer than the context, matching the same windows computed token by token", async () => {
     const text = [STORY, ...MORE_STORIES].join(" ");
     const windowSize = 64;
-    const score = await scorePlainText(model, scoring.sequence, text, { windowSize });
-    const { tokens } = textTokens(model, text);
+    const score = await scorePlainText(scoring, text, { windowSize });
+    const tokens = llamaTextTokens(model, text).tokens as Token[];
     expect(tokens.length).toBeGreaterThan(3 * windowSize);
     expect(score.tokens).toBe(tokens.length - 1);
     // Closed form of the windowing: window k holds BOS + tokens [1 + k·S, k·S + C) with S = C/2, and
@@ -125,11 +130,11 @@ describe.skipIf(!HAS_TEST_MODEL)("scoring with the real model", () => {
   });
 
   it("gives identical figures on a second run and in a fresh context", async () => {
-    const first = await scorePlainText(model, scoring.sequence, ROLEPLAY, { windowSize: 48 });
-    const second = await scorePlainText(model, scoring.sequence, ROLEPLAY, { windowSize: 48 });
-    const fresh = await createScoringContext(model, { threads: 1, contextSize: 512 });
+    const first = await scorePlainText(scoring, ROLEPLAY, { windowSize: 48 });
+    const second = await scorePlainText(scoring, ROLEPLAY, { windowSize: 48 });
+    const fresh = await openLlamaScoring(model, { threads: 1, contextSize: 512 });
     try {
-      const third = await scorePlainText(model, fresh.sequence, ROLEPLAY, { windowSize: 48 });
+      const third = await scorePlainText(fresh, ROLEPLAY, { windowSize: 48 });
       for (const run of [second, third]) {
         expect(run.nll).toBe(first.nll);
         expect(run.perplexity).toBe(first.perplexity);
@@ -142,20 +147,23 @@ describe.skipIf(!HAS_TEST_MODEL)("scoring with the real model", () => {
   });
 
   it("gives the same scores when the Maps are read a few positions per call", async () => {
-    const whole = await scorePlainText(model, scoring.sequence, STORY);
+    const whole = await scorePlainText(scoring, STORY);
     // A budget of 1,200 Map entries at vocabulary 512: two positions per controlledEvaluate call.
-    const chunked = await scorePlainText(model, scoring.sequence, STORY, { entryBudget: 1200 });
+    const chunked = await scorePlainText(
+      llamaScoringBackend(model, scoring.sequence, { entryBudget: 1200 }),
+      STORY,
+    );
     expect(Math.abs(chunked.nll / whole.nll - 1)).toBeLessThan(1e-4);
   });
 
   it("scores a deliberately worse model worse, on stories and on role-play", async () => {
     const noisyPath = await writeNoisyCopy(TEST_MODEL_PATH, temp.dir, { scale: 0.5, seed: 17 });
     const noisy = await llama.loadModel({ modelPath: noisyPath });
-    const noisyContext = await createScoringContext(noisy, { threads: 1, contextSize: 512 });
+    const noisyContext = await openLlamaScoring(noisy, { threads: 1, contextSize: 512 });
     try {
       for (const text of [STORY, ROLEPLAY]) {
-        const good = await scorePlainText(model, scoring.sequence, text);
-        const worse = await scorePlainText(noisy, noisyContext.sequence, text);
+        const good = await scorePlainText(scoring, text);
+        const worse = await scorePlainText(noisyContext, text);
         expect(worse.tokens).toBe(good.tokens);
         expect(worse.perplexity).toBeGreaterThan(good.perplexity * 1.2);
         expect(worse.bitsPerByte ?? 0).toBeGreaterThan(good.bitsPerByte ?? 0);
@@ -228,7 +236,7 @@ describe.skipIf(!HAS_TEST_MODEL)("scoring with the real model", () => {
       expect(plan.skipped).toEqual([]);
       if (!postHistory) expect(plan.passes).toHaveLength(1);
       await scoring.sequence.clearHistory();
-      const result = await scoreSessionPlan(scoring.sequence, plan, { vocabulary: vocabularySize(model) });
+      const result = await scoreSessionPlan(scoring, plan);
       expect(result.evaluatedTokens).toBe(plan.evaluatedTokens);
       expect(plan.evaluatedTokens).toBeLessThan(plan.naiveTokens / 2);
       expect(result.replies.map((r) => r.replyId)).toEqual(["3", "5", "7", "9"]);

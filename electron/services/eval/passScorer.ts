@@ -13,23 +13,8 @@
  */
 import type { ControlledEvaluateInputItem, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { MasqueError } from "../../../shared/errors";
+import type { PassScore, ScoringPass } from "./scoringBackend";
 import { checkRanges, commonPrefixLength, rangeTokenCount, type TokenRange } from "./tokenRanges";
-
-export interface ScoringPass {
-  /** The whole token list the sequence holds after the pass (BOS included where the model uses one). */
-  tokens: readonly Token[];
-  scored: readonly TokenRange[];
-}
-
-export interface PassScore {
-  /** −ln p of each scored token, ranges in order. */
-  nll: Float64Array;
-  /** Tokens the pass decoded; the rest were reused from the KV cache. */
-  evaluatedTokens: number;
-  reusedTokens: number;
-  /** Tokens whose probability underflowed float32 to 0 and were scored at the floor. */
-  flooredTokens: number;
-}
 
 /** The smallest positive float32: a probability the native softmax rounded to 0 is at most about this. */
 export const PROBABILITY_FLOOR = 1.401298464324817e-45;
@@ -58,7 +43,9 @@ export async function scorePass(
   pass: ScoringPass,
   options: PassOptions,
 ): Promise<PassScore> {
-  const { tokens, scored } = pass;
+  // node-llama-cpp brands its token ids; the pass carries plain numbers, checked against the vocabulary below.
+  const tokens = pass.tokens as readonly Token[];
+  const { scored } = pass;
   checkRanges(scored, tokens.length);
   checkTokenIds(tokens, options.vocabulary);
   if (tokens.length > sequence.contextSize) {

@@ -1,7 +1,6 @@
-/** Runs an in-character session plan on a context sequence: one scoring pass per planned pass. */
-import type { LlamaContextSequence, Token } from "node-llama-cpp";
+/** Runs an in-character session plan: one scoring pass per planned pass, scores split per reply. */
 import type { SessionPlan } from "./inCharacterPlan";
-import { type PassOptions, scorePass } from "./passScorer";
+import type { ScoringBackend } from "./scoringBackend";
 
 export interface ReplyScore {
   replyId: string;
@@ -17,21 +16,12 @@ export interface SessionScore {
   flooredTokens: number;
 }
 
-export async function scoreSessionPlan(
-  sequence: LlamaContextSequence,
-  plan: SessionPlan,
-  options: PassOptions,
-): Promise<SessionScore> {
+export async function scoreSessionPlan(backend: ScoringBackend, plan: SessionPlan): Promise<SessionScore> {
   const replies: ReplyScore[] = [];
   let evaluated = 0;
   let floored = 0;
   for (const pass of plan.passes) {
-    const result = await scorePass(
-      sequence,
-      // The plan is pure and holds plain numbers; node-llama-cpp brands its token ids.
-      { tokens: pass.tokens as Token[], scored: pass.replies.map((r) => r.range) },
-      options,
-    );
+    const result = await backend.score({ tokens: pass.tokens, scored: pass.replies.map((r) => r.range) });
     let offset = 0;
     for (const { replyId, range } of pass.replies) {
       const tokenNll = Array.from(result.nll.subarray(offset, offset + range.end - range.start));
