@@ -125,8 +125,11 @@ describe.skipIf(!HAS_TEST_MODEL)("scoring with the real model", () => {
     expect(score.windows).toBe(windowOf(tokens.length - 1) + 1);
     const expectedNll = sum(independent.filter((v) => v !== undefined));
     expect(Math.abs(score.nll / expectedNll - 1)).toBeLessThan(0.005);
-    // Every window after the first was actually decoded (BOS reused, the rest new).
-    expect(score.evaluatedTokens).toBe(tokens.length + (score.windows - 1) * (windowSize - 1 - stride));
+    // Each window decoded but for its last token; after the first, BOS comes from the cache and the
+    // half-context overlap is decoded again.
+    expect(score.evaluatedTokens).toBe(
+      tokens.length + (score.windows - 1) * (windowSize - 1 - stride) - score.windows,
+    );
   });
 
   it("gives identical figures on a second run and in a fresh context", async () => {
@@ -257,6 +260,35 @@ describe.skipIf(!HAS_TEST_MODEL)("scoring with the real model", () => {
         expect(got?.tokens).toBe(full.length - promptLength);
         expect(Math.abs((got?.nll ?? 0) / expected - 1)).toBeLessThan(1e-3);
       }
+    });
+  });
+
+  it("scores a pass exactly as long as the context without shifting it", async () => {
+    const tokens = llamaTextTokens(
+      model,
+      [STORY, ...MORE_STORIES, STORY, ...MORE_STORIES].join(" "),
+    ).tokens.slice(0, 512);
+    expect(tokens).toHaveLength(512);
+    const pass = { tokens, scored: [{ start: 1, end: 512 }] };
+    const full = await scoring.score(pass);
+    expect(scoring.sequence.contextTokens).toEqual(tokens.slice(0, 511));
+    const roomy = await openLlamaScoring(model, { threads: 1, contextSize: 1024 });
+    try {
+      const expected = await roomy.score(pass);
+      expect(full.nll.reduce((s, v) => s + v, 0)).toBeCloseTo(
+        expected.nll.reduce((s, v) => s + v, 0),
+        6,
+      );
+    } finally {
+      await roomy.dispose();
+    }
+  });
+
+  it("stops with ABORTED when the signal is aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(scorePlainText(scoring, STORY, { signal: controller.signal })).rejects.toMatchObject({
+      code: "ABORTED",
     });
   });
 

@@ -46,7 +46,7 @@ export interface SessionPlan {
   scoredTokens: number;
   /** Tokens the passes decode, with the KV prefix reuse between passes. */
   evaluatedTokens: number;
-  /** Tokens decoded if every reply were scored from an empty cache (prompt + reply each time). */
+  /** Tokens decoded if every reply were scored from an empty cache (prompt + reply each time, less the last token). */
   naiveTokens: number;
 }
 
@@ -75,7 +75,7 @@ export function planSessionScoring(replies: readonly ReplyPieces[], options: Pla
       skipped.push({ replyId: item.replyId, reason: "exceeds-context", tokens: full.length });
       continue;
     }
-    naive += full.length;
+    naive += full.length - 1;
     const planned = { replyId: item.replyId, range: { start, end: full.length } };
     const current = passes.at(-1);
     if (current && extends_(full, current.tokens) && start >= (current.replies.at(-1)?.range.end ?? 0)) {
@@ -101,14 +101,18 @@ function extends_(longer: readonly number[], prefix: readonly number[]): boolean
   return longer.length >= prefix.length && commonPrefixLength(longer, prefix) === prefix.length;
 }
 
-/** The scorer's reuse rule (passScorer): keep the common prefix, but re-decode from the first scored token's predecessor. */
+/**
+ * The scorer's rule (passScorer): keep the common prefix with the cache, but re-decode from the
+ * first scored token's predecessor; decode up to, not including, the pass's last token.
+ */
 function decodedTokens(passes: readonly PlannedPass[], cached: readonly number[]): number {
   let previous = cached;
   let total = 0;
   for (const pass of passes) {
     const firstScored = pass.replies[0]?.range.start ?? 1;
-    total += pass.tokens.length - Math.min(commonPrefixLength(previous, pass.tokens), firstScored - 1);
-    previous = pass.tokens;
+    const last = pass.tokens.length - 1;
+    total += last - Math.min(commonPrefixLength(previous, pass.tokens), firstScored - 1);
+    previous = pass.tokens.slice(0, last);
   }
   return total;
 }

@@ -33,7 +33,8 @@ export function llamaScoringBackend(
   return {
     contextSize: sequence.contextSize,
     textTokens: (text) => llamaTextTokens(model, text),
-    score: (pass) => scorePass(sequence, pass, { vocabulary, entryBudget: options.entryBudget }),
+    score: (pass, signal) =>
+      scorePass(sequence, pass, { vocabulary, entryBudget: options.entryBudget, signal }),
   };
 }
 

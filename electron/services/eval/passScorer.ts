@@ -10,6 +10,11 @@
  * position costs a native sort of the vocabulary and a JS Map of it, so: only the positions before
  * scored tokens ask for it, and the calls are split so that at most about a million Map entries
  * are alive at once (a few positions per call at 128k vocabularies, thousands at 512).
+ *
+ * The pass's last token is never decoded: nothing after it is scored. That saves a token per pass
+ * and keeps a pass of a full context's length inside the sequence (node-llama-cpp shifts the
+ * context once it holds contextSize − 1 tokens; a shift would silently change what the scored
+ * tokens see, so a shift strategy that refuses is passed as well).
  */
 import type { ControlledEvaluateInputItem, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { MasqueError } from "../../../shared/errors";
@@ -22,21 +27,33 @@ export const PROBABILITY_FLOOR = 1.401298464324817e-45;
 /** Map entries (vocabulary × positions) allowed alive per `controlledEvaluate` call. */
 export const MAP_ENTRY_BUDGET = 1 << 20;
 
-export function vocabularySize(model: LlamaModel): number {
+/** Vocabularies are sized for the Map budget as this when the GGUF does not say (the largest in use). */
+const LARGEST_VOCABULARY = 262_144;
+
+/** The vocabulary size from the GGUF's token list, or null if the loaded metadata lacks it. */
+export function vocabularySize(model: LlamaModel): number | null {
   const tokens = model.fileInfo.metadata?.tokenizer?.ggml?.tokens;
-  return Array.isArray(tokens) && tokens.length > 0 ? tokens.length : 32_000;
+  return Array.isArray(tokens) && tokens.length > 0 ? tokens.length : null;
 }
 
-export function positionsPerCall(vocabulary: number, budget = MAP_ENTRY_BUDGET): number {
-  return Math.max(1, Math.floor(budget / Math.max(1, vocabulary)));
+export function positionsPerCall(vocabulary: number | null, budget = MAP_ENTRY_BUDGET): number {
+  return Math.max(1, Math.floor(budget / Math.max(1, vocabulary ?? LARGEST_VOCABULARY)));
 }
 
 export interface PassOptions {
-  /** The model's vocabulary size (the size of each returned Map). */
-  vocabulary: number;
+  /** The model's vocabulary size (the size of each returned Map); null if unknown. */
+  vocabulary: number | null;
   /** Map entries allowed alive per call; MAP_ENTRY_BUDGET unless a test wants smaller calls. */
   entryBudget?: number;
+  /** Checked between calls: an aborted pass rejects with ABORTED. */
+  signal?: AbortSignal;
 }
+
+const REFUSE_SHIFT = {
+  strategy: (): never => {
+    throw new MasqueError("INTERNAL", "The scoring context was about to shift; the scores would be wrong.");
+  },
+};
 
 export async function scorePass(
   sequence: LlamaContextSequence,
@@ -68,17 +85,19 @@ export async function scorePass(
   let written = 0;
   let floored = 0;
   const perCall = positionsPerCall(options.vocabulary, options.entryBudget);
+  const last = tokens.length - 1;
   let from = keep;
-  while (from < tokens.length) {
+  while (from < last) {
+    if (options.signal?.aborted) throw new MasqueError("ABORTED", "Scoring was stopped.");
     let requests = 0;
     let to = from;
-    while (to < tokens.length && (requests < perCall || wanted[to] === 0)) requests += wanted[to++] as number;
+    while (to < last && (requests < perCall || wanted[to] === 0)) requests += wanted[to++] as number;
     const input: ControlledEvaluateInputItem[] = [];
     for (let i = from; i < to; i++) {
       const token = tokens[i] as Token;
       input.push(wanted[i] ? [token, { generateNext: { probabilities: true } }] : token);
     }
-    const output = await sequence.controlledEvaluate(input);
+    const output = await sequence.controlledEvaluate(input, { contextShift: REFUSE_SHIFT });
     for (let i = from; i < to; i++) {
       if (!wanted[i]) continue;
       const p = probabilityOf(output[i - from]?.next.probabilities, tokens[i + 1] as Token, i);
@@ -87,7 +106,7 @@ export async function scorePass(
     }
     from = to;
   }
-  return { nll, evaluatedTokens: tokens.length - keep, reusedTokens: keep, flooredTokens: floored };
+  return { nll, evaluatedTokens: last - keep, reusedTokens: keep, flooredTokens: floored };
 }
 
 function probabilityOf(
@@ -107,12 +126,13 @@ function probabilityOf(
 }
 
 /** An id outside the vocabulary makes llama.cpp's decode fail with no detail; name it instead. */
-function checkTokenIds(tokens: readonly Token[], vocabulary: number): void {
-  const bad = tokens.findIndex((t) => !Number.isInteger(t) || t < 0 || t >= vocabulary);
+function checkTokenIds(tokens: readonly Token[], vocabulary: number | null): void {
+  const limit = vocabulary ?? Number.MAX_SAFE_INTEGER;
+  const bad = tokens.findIndex((t) => !Number.isInteger(t) || t < 0 || t >= limit);
   if (bad >= 0) {
     throw new MasqueError(
       "INVALID_INPUT",
-      `tokens[${bad}]: ${tokens[bad]} is not a token id of this model (vocabulary ${vocabulary})`,
+      `tokens[${bad}]: ${tokens[bad]} is not a token id of this model (vocabulary ${vocabulary ?? "unknown"})`,
       { field: `tokens[${bad}]` },
     );
   }

@@ -4,12 +4,14 @@
  * NLL per token, perplexity and bits per UTF-8 byte.
  */
 import { type PerplexityFigures, perplexityFigures } from "../../../shared/stats/perplexity";
-import type { ScoringBackend } from "./scoringBackend";
+import type { ScoringBackend, ScoringProgress } from "./scoringBackend";
 import { planTextWindows } from "./textWindows";
 
 export interface PlainTextOptions {
   /** Window size; defaults to the backend's context size. */
   windowSize?: number;
+  signal?: AbortSignal;
+  onProgress?: ScoringProgress;
 }
 
 export interface PlainTextScore extends PerplexityFigures {
@@ -38,13 +40,17 @@ export async function scorePlainText(
   const head = pinned ? tokens.slice(0, 1) : [];
   for (const window of windows) {
     const local = head.length - window.start;
-    const result = await backend.score({
-      tokens: [...head, ...tokens.slice(window.start, window.end)],
-      scored: [{ start: window.scored.start + local, end: window.scored.end + local }],
-    });
+    const result = await backend.score(
+      {
+        tokens: [...head, ...tokens.slice(window.start, window.end)],
+        scored: [{ start: window.scored.start + local, end: window.scored.end + local }],
+      },
+      options.signal,
+    );
     tokenNll.set(result.nll, window.scored.start);
     evaluated += result.evaluatedTokens;
     floored += result.flooredTokens;
+    options.onProgress?.(window.scored.end - 1, tokens.length - 1);
   }
   const nll = tokenNll.reduce((s, v) => (Number.isNaN(v) ? s : s + v), 0);
   return {

@@ -15,8 +15,9 @@ export interface ScoringPass {
 export interface PassScore {
   /** −ln p of each scored token, ranges in order. */
   nll: Float64Array;
-  /** Tokens the pass decoded; the rest were reused from the KV cache. */
+  /** Tokens the pass decoded (never its last one: nothing after it is scored). */
   evaluatedTokens: number;
+  /** Tokens kept from the KV cache. */
   reusedTokens: number;
   /** Tokens whose probability underflowed float32 to 0 and were scored at the floor. */
   flooredTokens: number;
@@ -34,5 +35,9 @@ export interface TextTokens {
 export interface ScoringBackend {
   readonly contextSize: number;
   textTokens(text: string): TextTokens;
-  score(pass: ScoringPass): Promise<PassScore>;
+  /** Rejects with ABORTED once `signal` is aborted (checked between decode calls). */
+  score(pass: ScoringPass, signal?: AbortSignal): Promise<PassScore>;
 }
+
+/** What the scorers report while they run: scored tokens so far of the total planned. */
+export type ScoringProgress = (scoredTokens: number, totalTokens: number) => void;
