@@ -10,7 +10,7 @@
 import type { LoreEntry } from "../../domain/lore";
 import { applyMacros } from "../macros";
 import { compileKey, type KeyMatcher } from "./keys";
-import { rollProbability } from "./probability";
+import { rollLabel, rollProbability } from "./probability";
 import { findMatch, keysFound, type ScanSource, scanWindow } from "./scan";
 import { secondaryPasses } from "./secondary";
 import {
@@ -30,7 +30,7 @@ export interface ActivationInput {
   /** The chat's active path, root first. */
   messages: readonly ScanMessage[];
   settings: LoreSettings;
-  /** Fixes every probability roll (derive it from the chat and the message being answered). */
+  /** Fixes every probability roll (one per chat: each roll also depends on the triggering message). */
   seed: number;
   /** Replace `{{char}}` / `{{user}}` in keys and in content scanned by recursion. */
   names?: { char: string; user: string };
@@ -63,7 +63,7 @@ export function activateLore(input: ActivationInput): ActivationResult {
       const reason = c.entry.constant ? ({ kind: "constant" } as const) : matchReason(c, recursionBuffer);
       if (!reason) continue;
       done.add(c.id);
-      const roll = rollProbability(input.seed, c.id, c.entry.probability);
+      const roll = rollProbability(input.seed, rollLabel(c.id, reason), c.entry.probability);
       if (!roll.passed) {
         skipped.push({
           id: c.id,

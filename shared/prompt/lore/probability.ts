@@ -1,6 +1,12 @@
-/** An entry's chance to fire, rolled from the seed and the entry id so the same prompt is rebuilt exactly. */
+/**
+ * An entry's chance to fire, rolled from the seed and from what triggered it: the entry and the
+ * message whose key fired it (or the entry whose content did). While that message stays in the
+ * scan window the answer stays the same, so a 50% entry does not flicker in and out of the prompt
+ * from turn to turn (which would also change the prompt the KV cache holds); a new message rolls
+ * anew. The same seed always gives the same answer, so a prompt can be rebuilt exactly.
+ */
 import { seededUnit } from "../random";
-import type { EntryId } from "./types";
+import type { EntryId, FireReason } from "./types";
 
 export interface ProbabilityRoll {
   passed: boolean;
@@ -8,7 +14,13 @@ export interface ProbabilityRoll {
   roll: number;
 }
 
-export function rollProbability(seed: number, id: EntryId, probability: number): ProbabilityRoll {
-  const roll = seededUnit(seed, id) * 100;
+export function rollLabel(id: EntryId, reason: FireReason): string {
+  if (reason.kind === "key") return `${id}@${reason.messageId}`;
+  if (reason.kind === "recursion") return `${id}<${reason.fromEntry}`;
+  return id;
+}
+
+export function rollProbability(seed: number, label: string, probability: number): ProbabilityRoll {
+  const roll = seededUnit(seed, label) * 100;
   return { passed: probability >= 100 || roll < probability, roll };
 }

@@ -22,19 +22,24 @@ const ISLES = fromFile("character:3", LOREBOOK_V3);
 /** Messages with ids 1, 2, ... in order. */
 const chat = (...texts: string[]): ScanMessage[] => texts.map((text, i) => ({ id: i + 1, text }));
 
-/** A seed for which the given entries' chance rolls pass (true) or fail (false). */
+/** A seed for which the given rolls (label: entry@message) pass (true) or fail (false). */
 function seedWhere(rolls: Record<string, { probability: number; pass: boolean }>): number {
   for (let seed = 0; seed < 10_000; seed++) {
     const ok = Object.entries(rolls).every(
-      ([id, r]) => rollProbability(seed, id, r.probability).passed === r.pass,
+      ([label, r]) => rollProbability(seed, label, r.probability).passed === r.pass,
     );
     if (ok) return seed;
   }
   throw new Error("no seed found");
 }
 const MIRA = entryId("lorebook:1", 3);
-const MIRA_FIRES = seedWhere({ [MIRA]: { probability: 50, pass: true } });
-const MIRA_FAILS = seedWhere({ [MIRA]: { probability: 50, pass: false } });
+// Mira's chance is rolled per triggering message; these seeds fix it for messages 1 and 2.
+const MIRA_FIRES = seedWhere({
+  [`${MIRA}@1`]: { probability: 50, pass: true },
+  [`${MIRA}@2`]: { probability: 50, pass: true },
+  [`${MIRA}<lorebook:1#0`]: { probability: 50, pass: true },
+});
+const MIRA_FAILS = seedWhere({ [`${MIRA}@1`]: { probability: 50, pass: false } });
 
 function run(
   books: ScanBook[],
@@ -122,6 +127,18 @@ describe("world-info fixture: which entries fire and why", () => {
     expect(run([WORLD], chat("Mira"), MIRA_FAILS)).toEqual(fails);
   });
 
+  it("probability is rolled per triggering message: the same message keeps its answer", () => {
+    const fired = (seed: number, messages: ScanMessage[]) =>
+      run([WORLD], messages, seed).fired.some((f) => f.id === MIRA);
+    for (let seed = 0; seed < 50; seed++) {
+      // Mira named in message 1: its answer does not change while message 1 stays in the window.
+      expect(fired(seed, chat("Mira", "hello"))).toBe(fired(seed, chat("Mira")));
+    }
+    const answers = new Set<boolean>();
+    for (let id = 1; id <= 40; id++) answers.add(fired(3, [{ id, text: "Mira" }]));
+    expect(answers).toEqual(new Set([true, false]));
+  });
+
   it("probability: about half of the seeds fire a 50% entry", () => {
     let fired = 0;
     for (let seed = 0; seed < 2000; seed++) {
@@ -145,7 +162,7 @@ describe("card-book fixtures", () => {
     ],
     ["NOT ALL: with every secondary key present it does not", chat("the tides and the moon"), []],
   ] as const)("%s", (_name, messages, expected) => {
-    const seed = seedWhere({ "lorebook:2#7": { probability: 75, pass: true } });
+    const seed = seedWhere({ "lorebook:2#7@1": { probability: 75, pass: true } });
     expect(firedUids(run([HARBOR], [...messages], seed))).toEqual(expected.map((s) => `lorebook:2${s}`));
   });
 
