@@ -20,6 +20,7 @@ import { EventBus } from "./eventBus";
 import { ExportService } from "./export/exportService";
 import { GenerationService } from "./generationService";
 import { ImportService } from "./import/importService";
+import { createLoreServices } from "./lore";
 import { ModelService } from "./modelService";
 import { applyPreset, deletePreset, savePreset } from "./presets";
 import { listTemplates } from "./templates";
@@ -67,6 +68,12 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     join(options.dataDir, "uploads"),
   );
   const exports = new ExportService(chatRepository, characterRepository, options.settings);
+  const { personas, lorebooks } = createLoreServices(
+    database,
+    characterRepository,
+    options.settings,
+    imports.uploadsDir,
+  );
   const stopStatusEvents = engine.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {
@@ -125,6 +132,29 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     },
     "model.status": () => models.status(),
     "model.load": (input) => models.load(input),
+    "personas.list": () => personas.list(),
+    "personas.get": (input) => personas.get(input.id),
+    "personas.create": (input) => personas.create(input),
+    "personas.update": (input) => personas.update(input),
+    "personas.delete": (input) => personas.delete(input.id),
+    "personas.setDefault": (input) => personas.setDefault(input.id),
+    "personas.avatar": (input) => personas.avatar(input.id),
+    "personas.forChat": (input) => personas.forChat(input.chatId),
+    "personas.setForChat": (input) => personas.setForChat(input.chatId, input.personaId),
+    "lorebooks.list": () => lorebooks.list(),
+    "lorebooks.get": (input) => lorebooks.get(input.id),
+    "lorebooks.create": (input) => lorebooks.create(input),
+    "lorebooks.update": (input) => lorebooks.update(input),
+    "lorebooks.delete": (input) => lorebooks.delete(input.id),
+    "lorebooks.import": (input) => lorebooks.import(input),
+    "lorebooks.export": (input) => lorebooks.export(input.id, input.format),
+    "lorebooks.saveEntry": (input) => lorebooks.saveEntry(input.lorebookId, input.entry),
+    "lorebooks.deleteEntry": (input) => lorebooks.deleteEntry(input.lorebookId, input.uid),
+    "lorebooks.attach": (input) => lorebooks.attach(input),
+    "lorebooks.detach": (input) => lorebooks.detach(input),
+    "lorebooks.forChat": (input) => lorebooks.forChat(input.chatId),
+    "notes.get": (input) => lorebooks.note(input.chatId),
+    "notes.set": (input) => lorebooks.setNote(input.chatId, input.note),
   };
 
   async function dispatch(method: string, input: unknown): Promise<Result<unknown>> {

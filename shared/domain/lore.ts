@@ -114,9 +114,13 @@ export interface LorebookSummary {
   updatedAt: number;
 }
 
-export interface LorebookRecord extends Lorebook {
+/** An entry as the API shows it (how it was written stays on the server, for export). */
+export type LoreEntryView = Omit<LoreEntry, "source">;
+
+export interface LorebookRecord extends Omit<Lorebook, "entries" | "source"> {
   id: number;
   origin: LorebookOrigin;
+  entries: LoreEntryView[];
   attachments: LoreAttachment[];
   createdAt: number;
   updatedAt: number;
@@ -127,6 +131,24 @@ export interface AuthorNote {
   text: string;
   depth: number;
   every: number;
+}
+
+/** What `lorebooks.import` reports. */
+export interface LorebookImport {
+  id: number;
+  name: string;
+  entries: number;
+  origin: LorebookOrigin;
+  warnings: string[];
+}
+
+/** A book active in a chat, and why. */
+export interface ActiveLorebook {
+  /** "lorebook:ID" or "character:ID" (the card's own book). */
+  key: string;
+  name: string;
+  entries: number;
+  via: LoreAttachmentScope | "card";
 }
 
 /** A chat's note: its own, or (when it has none) the default from the settings. */
