@@ -8,7 +8,7 @@ import { CharacterRepository } from "../../electron/storage/characterRepository"
 import { ChatRepository } from "../../electron/storage/chatRepository";
 import { createConfSettings } from "../../electron/storage/confSettings";
 import { openDatabase } from "../../electron/storage/database";
-import { emptyCardData } from "../../shared/domain/card";
+import { type CharacterBook, emptyCardData } from "../../shared/domain/card";
 import { activateLore } from "../../shared/prompt/lore/activate";
 import { ICON_PNG } from "../fixtures/cards/cards";
 import { openTestCore, type TestCore } from "../helpers/core";
@@ -260,7 +260,11 @@ describe("services used by the prompt and the export", () => {
   });
 
   it("a card whose embedded book cannot be read is reported, not fatal", () => {
-    const data = { ...emptyCardData("Broken"), character_book: { entries: "nope" } };
+    // A book the editor could have stored (characters.update takes any object): entries is not a list.
+    const data = {
+      ...emptyCardData("Broken"),
+      character_book: { entries: "nope" } as unknown as CharacterBook,
+    };
     const character = characters.create({ spec: "chara_card_v2", spec_version: "2.0", data });
     const chatId = chats.createChat(character.id, "Broken", "Hi.");
     const { books, problems } = services.lorebooks.scanBooks(chatId);
