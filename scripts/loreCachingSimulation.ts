@@ -13,10 +13,9 @@
  */
 import { type Lorebook, newLoreEntry } from "../shared/domain/lore";
 import { assemblePrompt, type PromptBlock, type PromptMessage } from "../shared/prompt/assemble";
-import { activateLore } from "../shared/prompt/lore/activate";
-import { applyLoreBudget } from "../shared/prompt/lore/budget";
+import { composeLore } from "../shared/prompt/lore/compose";
 import { DEFAULT_LORE_SETTINGS, type ScanBook } from "../shared/prompt/lore/types";
-import { type LorePlacementMode, placePromptBlocks } from "../shared/prompt/placement";
+import type { LorePlacementMode } from "../shared/prompt/placement";
 import { seededStream } from "../shared/prompt/random";
 import { CHATML, type PromptTemplate } from "../shared/prompt/template";
 
@@ -226,26 +225,13 @@ function simulate(options: SimulationOptions, baseline: boolean) {
   const turns = scriptedTurns(options);
   turns.forEach((turn, t) => {
     history.push(turn.user);
-    const activation = activateLore({
+    const lore = composeLore({
       books,
-      messages: history,
-      seed: options.seed,
-      settings: DEFAULT_LORE_SETTINGS,
-    });
-    const kept = applyLoreBudget({
-      fired: activation.fired,
-      books,
-      contextSize: options.contextSize,
-      settings: DEFAULT_LORE_SETTINGS,
-      countTokens,
-    }).kept;
-    const keyed = new Set(kept.filter((k) => k.reason.kind !== "constant").map((k) => k.id));
-    if (keyed.size > 0) active++;
-    if ([...keyed].some((id) => !lastLore.has(id))) fresh++;
-    lastLore = keyed;
-    const placed = placePromptBlocks({
-      lore: kept,
       history,
+      settings: DEFAULT_LORE_SETTINGS,
+      seed: options.seed,
+      contextSize: options.contextSize,
+      countTokens,
       mode,
       note: options.note ?? null,
       persona: {
@@ -255,6 +241,10 @@ function simulate(options: SimulationOptions, baseline: boolean) {
         depth: 0,
       },
     });
+    const keyed = new Set(lore.budget.kept.filter((k) => k.reason.kind !== "constant").map((k) => k.id));
+    if (keyed.size > 0) active++;
+    if ([...keyed].some((id) => !lastLore.has(id))) fresh++;
+    lastLore = keyed;
     const prompt = assemblePrompt({
       character: {
         name: "Aria",
@@ -268,10 +258,7 @@ function simulate(options: SimulationOptions, baseline: boolean) {
       contextSize: options.contextSize,
       maxReplyTokens: 300,
       countTokens,
-      loreBefore: placed.loreBefore,
-      loreAfter: placed.loreAfter,
-      ...(placed.persona ? { persona: placed.persona } : {}),
-      inserts: placed.inserts,
+      ...lore.fields,
     });
     const tokens = tokenize(prompt.blocks);
     promptTokens += tokens.length;

@@ -74,6 +74,7 @@ export function placePromptBlocks(input: PlacementInput): PlacementResult {
   result.loreBefore = asPrefix(group((s) => s.kind === "before"));
   result.loreAfter = asPrefix(group((s) => s.kind === "after"));
 
+  // Blocks at the same place keep this order, steadiest first: persona, note, then lore.
   placePersona(input, result);
   placeNote(
     input,
