@@ -53,34 +53,51 @@ export function activateLore(input: ActivationInput): ActivationResult {
     book.entries.filter((entry) => entry.enabled).map((entry) => candidate(book, entry, input, skipped)),
   );
   const fired: FiredEntry[] = [];
-  const done = new Set<EntryId>();
-  const recursionBuffer: ScanSource[] = [];
+  const scan: ScanState = { done: new Set<EntryId>(), recursionBuffer: [], skipped };
   for (let step = 0; ; step++) {
-    const firedNow: FiredEntry[] = [];
-    for (const c of candidates) {
-      if (done.has(c.id) || step < c.entry.delayUntilRecursion) continue;
-      if (step > 0 && c.entry.excludeRecursion) continue;
-      const reason = c.entry.constant ? ({ kind: "constant" } as const) : matchReason(c, recursionBuffer);
-      if (!reason) continue;
-      done.add(c.id);
-      const roll = rollProbability(input.seed, rollLabel(c.id, reason), c.entry.probability);
-      if (!roll.passed) {
-        skipped.push({
-          id: c.id,
-          reason: `matched, but its ${c.entry.probability}% chance failed (rolled ${roll.roll.toFixed(1)})`,
-        });
-        continue;
-      }
-      firedNow.push({ id: c.id, bookKey: c.bookKey, entry: c.entry, reason, step });
-    }
+    const firedNow = scanStep(candidates, step, scan, input);
     fired.push(...firedNow);
     const feeds = firedNow.filter((f) => candidates.find((c) => c.id === f.id)?.feedsRecursion);
     if (feeds.length === 0 || step >= input.settings.maxRecursionSteps) break;
     for (const f of feeds) {
-      recursionBuffer.push({ kind: "entry", entryId: f.id, text: withNames(f.entry.content, input) });
+      scan.recursionBuffer.push({ kind: "entry", entryId: f.id, text: withNames(f.entry.content, input) });
     }
   }
   return { fired, skipped };
+}
+
+interface ScanState {
+  /** Entries that fired or failed their chance: they are not scanned again. */
+  done: Set<EntryId>;
+  recursionBuffer: ScanSource[];
+  skipped: SkippedEntry[];
+}
+
+/** One scan over the entries not yet done; returns those that fire at this step. */
+function scanStep(
+  candidates: readonly Candidate[],
+  step: number,
+  scan: ScanState,
+  input: ActivationInput,
+): FiredEntry[] {
+  const firedNow: FiredEntry[] = [];
+  for (const c of candidates) {
+    if (scan.done.has(c.id) || step < c.entry.delayUntilRecursion) continue;
+    if (step > 0 && c.entry.excludeRecursion) continue;
+    const reason = c.entry.constant ? ({ kind: "constant" } as const) : matchReason(c, scan.recursionBuffer);
+    if (!reason) continue;
+    scan.done.add(c.id);
+    const index = reason.kind === "key" ? input.messages.findIndex((m) => m.id === reason.messageId) : -1;
+    const roll = rollProbability(input.seed, rollLabel(c.id, reason, index), c.entry.probability);
+    if (roll.passed) firedNow.push({ id: c.id, bookKey: c.bookKey, entry: c.entry, reason, step });
+    else {
+      scan.skipped.push({
+        id: c.id,
+        reason: `matched, but its ${c.entry.probability}% chance failed (rolled ${roll.roll.toFixed(1)})`,
+      });
+    }
+  }
+  return firedNow;
 }
 
 function candidate(

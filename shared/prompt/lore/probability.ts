@@ -1,9 +1,10 @@
 /**
  * An entry's chance to fire, rolled from the seed and from what triggered it: the entry and the
- * message whose key fired it (or the entry whose content did). While that message stays in the
- * scan window the answer stays the same, so a 50% entry does not flicker in and out of the prompt
- * from turn to turn (which would also change the prompt the KV cache holds); a new message rolls
- * anew. The same seed always gives the same answer, so a prompt can be rebuilt exactly.
+ * message whose key fired it (by its place on the chat's path, which does not change when the
+ * message being answered is stored and gets its id), or the entry whose content did. While that
+ * message stays in the scan window the answer stays the same, so a 50% entry does not flicker in
+ * and out of the prompt from turn to turn (which would also change the prompt the KV cache
+ * holds); a new message rolls anew. The same seed always gives the same answer.
  */
 import { seededUnit } from "../random";
 import type { EntryId, FireReason } from "./types";
@@ -14,8 +15,9 @@ export interface ProbabilityRoll {
   roll: number;
 }
 
-export function rollLabel(id: EntryId, reason: FireReason): string {
-  if (reason.kind === "key") return `${id}@${reason.messageId}`;
+/** `messageIndex`: where the triggering message is on the path (for a key match). */
+export function rollLabel(id: EntryId, reason: FireReason, messageIndex = -1): string {
+  if (reason.kind === "key") return `${id}@${messageIndex}`;
   if (reason.kind === "recursion") return `${id}<${reason.fromEntry}`;
   return id;
 }

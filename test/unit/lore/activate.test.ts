@@ -22,7 +22,7 @@ const ISLES = fromFile("character:3", LOREBOOK_V3);
 /** Messages with ids 1, 2, ... in order. */
 const chat = (...texts: string[]): ScanMessage[] => texts.map((text, i) => ({ id: i + 1, text }));
 
-/** A seed for which the given rolls (label: entry@message) pass (true) or fail (false). */
+/** A seed for which the given rolls (label: entry@index of the message on the path) pass or fail. */
 function seedWhere(rolls: Record<string, { probability: number; pass: boolean }>): number {
   for (let seed = 0; seed < 10_000; seed++) {
     const ok = Object.entries(rolls).every(
@@ -33,13 +33,13 @@ function seedWhere(rolls: Record<string, { probability: number; pass: boolean }>
   throw new Error("no seed found");
 }
 const MIRA = entryId("lorebook:1", 3);
-// Mira's chance is rolled per triggering message; these seeds fix it for messages 1 and 2.
+// Mira's chance is rolled per triggering message; these seeds fix it for the first two messages.
 const MIRA_FIRES = seedWhere({
+  [`${MIRA}@0`]: { probability: 50, pass: true },
   [`${MIRA}@1`]: { probability: 50, pass: true },
-  [`${MIRA}@2`]: { probability: 50, pass: true },
   [`${MIRA}<lorebook:1#0`]: { probability: 50, pass: true },
 });
-const MIRA_FAILS = seedWhere({ [`${MIRA}@1`]: { probability: 50, pass: false } });
+const MIRA_FAILS = seedWhere({ [`${MIRA}@0`]: { probability: 50, pass: false } });
 
 function run(
   books: ScanBook[],
@@ -131,11 +131,16 @@ describe("world-info fixture: which entries fire and why", () => {
     const fired = (seed: number, messages: ScanMessage[]) =>
       run([WORLD], messages, seed).fired.some((f) => f.id === MIRA);
     for (let seed = 0; seed < 50; seed++) {
-      // Mira named in message 1: its answer does not change while message 1 stays in the window.
+      // Mira named in the first message: its answer does not change while it stays in the window,
+      // nor when the message being answered (id 0) is stored and gets its id.
       expect(fired(seed, chat("Mira", "hello"))).toBe(fired(seed, chat("Mira")));
+      expect(fired(seed, [{ id: 0, text: "Mira" }])).toBe(fired(seed, [{ id: 7, text: "Mira" }]));
     }
     const answers = new Set<boolean>();
-    for (let id = 1; id <= 40; id++) answers.add(fired(3, [{ id, text: "Mira" }]));
+    for (let n = 0; n < 40; n++) {
+      const before = Array.from({ length: n }, () => "hello");
+      answers.add(fired(3, chat(...before, "Mira")));
+    }
     expect(answers).toEqual(new Set([true, false]));
   });
 
@@ -162,7 +167,7 @@ describe("card-book fixtures", () => {
     ],
     ["NOT ALL: with every secondary key present it does not", chat("the tides and the moon"), []],
   ] as const)("%s", (_name, messages, expected) => {
-    const seed = seedWhere({ "lorebook:2#7@1": { probability: 75, pass: true } });
+    const seed = seedWhere({ "lorebook:2#7@0": { probability: 75, pass: true } });
     expect(firedUids(run([HARBOR], [...messages], seed))).toEqual(expected.map((s) => `lorebook:2${s}`));
   });
 
