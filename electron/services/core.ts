@@ -26,6 +26,7 @@ import { ImportService } from "./import/importService";
 import { InterruptedReplies } from "./interruptedReplies";
 import { ChatLeases, type ChatLeasesOptions } from "./locks/chatLeases";
 import { ChatLocks } from "./locks/chatLocks";
+import { createLoreServices } from "./lore";
 import { ModelService } from "./modelService";
 import { applyPreset, deletePreset, savePreset } from "./presets";
 import { listTemplates } from "./templates";
@@ -112,6 +113,12 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     join(options.dataDir, "uploads"),
   );
   const exports = new ExportService(chatRepository, characterRepository, options.settings);
+  const { personas, lorebooks } = createLoreServices(
+    database,
+    characterRepository,
+    options.settings,
+    imports.uploadsDir,
+  );
   const stopStatusEvents = models.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {
@@ -172,6 +179,29 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     },
     "model.status": () => models.status(),
     "model.load": (input) => models.load(input),
+    "personas.list": () => personas.list(),
+    "personas.get": (input) => personas.get(input.id),
+    "personas.create": (input) => personas.create(input),
+    "personas.update": (input) => personas.update(input),
+    "personas.delete": (input) => personas.delete(input.id),
+    "personas.setDefault": (input) => personas.setDefault(input.id),
+    "personas.avatar": (input) => personas.avatar(input.id),
+    "personas.forChat": (input) => personas.forChat(input.chatId),
+    "personas.setForChat": (input) => personas.setForChat(input.chatId, input.personaId),
+    "lorebooks.list": () => lorebooks.list(),
+    "lorebooks.get": (input) => lorebooks.get(input.id),
+    "lorebooks.create": (input) => lorebooks.create(input),
+    "lorebooks.update": (input) => lorebooks.update(input),
+    "lorebooks.delete": (input) => lorebooks.delete(input.id),
+    "lorebooks.import": (input) => lorebooks.import(input),
+    "lorebooks.export": (input) => lorebooks.export(input.id, input.format),
+    "lorebooks.saveEntry": (input) => lorebooks.saveEntry(input.lorebookId, input.entry),
+    "lorebooks.deleteEntry": (input) => lorebooks.deleteEntry(input.lorebookId, input.uid),
+    "lorebooks.attach": (input) => lorebooks.attach(input),
+    "lorebooks.detach": (input) => lorebooks.detach(input),
+    "lorebooks.forChat": (input) => lorebooks.forChat(input.chatId),
+    "notes.get": (input) => lorebooks.note(input.chatId),
+    "notes.set": (input) => lorebooks.setNote(input.chatId, input.note),
   };
 
   async function dispatch(method: string, input: unknown): Promise<Result<unknown>> {

@@ -20,6 +20,14 @@ Usage: masque [--data-dir DIR] <command> [options]
   chats continue CHAT_ID [generation options] [--json]                    # extend the last reply
   chats swipes MESSAGE_ID [--json]
   chats prompt CHAT_ID [--json]                                           # the assembled prompt
+  personas create --name NAME [--description TEXT] [--json]
+  personas list [--json]
+  personas use ID                                       # the default persona for new chats
+  lorebooks import FILE [--json]                        # world-info JSON, a character_book JSON, or a card
+  lorebooks list [--json]
+  lorebooks show ID [--json]
+  lorebooks export ID --format worldinfo|character_book --out FILE
+  lorebooks attach|detach ID (--global | --character ID | --chat ID) [--json]
   bench chat --model PATH --turns N [--context N] [--max-tokens N] [--threads N] [--json]
   settings get [KEY] [--json]
   settings set KEY VALUE
