@@ -12,10 +12,13 @@ import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
 import { PartialReplyRepository } from "../storage/partialReplyRepository";
 import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
+import { BackendService } from "./backends/backendService";
+import { NO_SECRET_STORE } from "./backends/secrets";
 import { CharacterService } from "./characterService";
 import { ChatService } from "./chatService";
 import type { Core, CoreOptions } from "./coreTypes";
 import type { Engine } from "./engine/engine";
+import { EngineSwitch } from "./engine/engineSwitch";
 import { LlamaEngine } from "./engine/llamaEngine";
 import { EventBus } from "./eventBus";
 import { ExportService } from "./export/exportService";
@@ -47,7 +50,10 @@ export interface CoreInternals extends Core {
 
 /** What tests and tools may replace: the engine, the lease timing, how often deltas and partial replies go out. */
 export interface CoreInternalOptions {
+  /** The local engine (remote backends are chosen by the settings, around it). */
   engine?: Engine;
+  /** Timeouts of remote backends (tests use short ones). */
+  remoteTimeouts?: { connectTimeoutMs?: number; idleTimeoutMs?: number };
   leases?: Omit<ChatLeasesOptions, "onFree">;
   partialSaveIntervalMs?: number;
   deltaIntervalMs?: number;
@@ -56,12 +62,19 @@ export interface CoreInternalOptions {
 export async function createCore(options: CoreOptions & CoreInternalOptions): Promise<CoreInternals> {
   const database = openDatabase(options.dataDir);
   const events = new EventBus();
-  const engine =
+  const localEngine =
     options.engine ??
     new LlamaEngine({
       gpu: process.env.MASQUE_GPU === "off" ? false : "auto",
       log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     });
+  // The services see one engine: the local one or the active remote backend.
+  const engine = new EngineSwitch({
+    local: localEngine,
+    settings: options.settings,
+    secrets: options.secrets ?? NO_SECRET_STORE,
+    ...(options.remoteTimeouts ? { remote: options.remoteTimeouts } : {}),
+  });
   const characterRepository = new CharacterRepository(database);
   const characters = new CharacterService(characterRepository);
   const chatRepository = new ChatRepository(database);
@@ -119,6 +132,13 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     options.settings,
     imports.uploadsDir,
   );
+  const backends = new BackendService({
+    settings: options.settings,
+    engine,
+    models,
+    secrets: options.secrets ?? NO_SECRET_STORE,
+    generating: () => locks.count(),
+  });
   const stopStatusEvents = models.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {
@@ -175,6 +195,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
           JSON.stringify(updated[key as keyof typeof updated]),
       );
       models.settingsChanged(changed);
+      if (changed.includes("activeBackend") || changed.includes("backends")) engine.activeChanged();
       return updated;
     },
     "model.status": () => models.status(),
@@ -202,6 +223,11 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "lorebooks.forChat": (input) => lorebooks.forChat(input.chatId),
     "notes.get": (input) => lorebooks.note(input.chatId),
     "notes.set": (input) => lorebooks.setNote(input.chatId, input.note),
+    "backends.list": () => backends.list(),
+    "backends.add": (input) => backends.add(input),
+    "backends.test": (input) => backends.test(input.name),
+    "backends.use": (input) => backends.use(input.name),
+    "backends.remove": (input) => backends.remove(input.name),
   };
 
   async function dispatch(method: string, input: unknown): Promise<Result<unknown>> {

@@ -223,10 +223,24 @@ export class GenerationService {
     const leaf = chat.activeLeafId === null ? null : this.chats.getMessage(chat.activeLeafId);
     const replied = leaf?.role === "character" && leaf.stats !== null && leaf.parentId !== null;
     const parentId = replied ? (leaf?.parentId ?? null) : chat.activeLeafId;
-    const history = this.planner.history(chatId, parentId);
-    const plan = this.planner.plan(chatId, "reply", history, "reply", {}, { parentId });
+    const makePlan = () =>
+      this.planner.plan(chatId, "reply", this.planner.history(chatId, parentId), "reply", {}, { parentId });
+    await this.prepareTokenCounts(makePlan);
+    const plan = makePlan();
     const loaded = this.options.engine.loaded();
+    const remote = this.options.engine.remote?.() ?? null;
     return {
+      ...(remote
+        ? {
+            backend: {
+              name: remote.name,
+              kind: remote.kind,
+              model: remote.model,
+              tokenCounts: remote.tokenCounts,
+              ignoredSamplers: remote.ignoredSamplers,
+            },
+          }
+        : {}),
       templateId: plan.prompt.resolved.template.id,
       templateLabel: plan.prompt.resolved.label,
       contextSize: loaded?.contextSize ?? 0,
@@ -269,6 +283,7 @@ export class GenerationService {
       ticket.lock = this.options.locks.acquire(chatId);
       const validated = validate();
       await this.options.models.ensureLoaded();
+      await this.prepareTokenCounts(() => proceed(ticket, validated));
       if (ticket.aborted) throw new MasqueError("ABORTED", "The generation was stopped before it started.");
       return proceed(ticket, validated);
     } catch (error) {
@@ -280,6 +295,13 @@ export class GenerationService {
     } finally {
       this.preparing.delete(ticket.id);
     }
+  }
+
+  /** Lets an engine that counts remotely fetch the counts the prompt assembly will ask for. */
+  private async prepareTokenCounts(work: () => unknown): Promise<void> {
+    const { engine } = this.options;
+    if (!engine.prepareTokenCounts) return;
+    await engine.prepareTokenCounts(() => this.planner.rehearse(work));
   }
 
   private reserve(chatId: number, requestedId: string | undefined): Ticket {

@@ -4,6 +4,13 @@
  * and tests assert that each host covers every method.
  */
 import { z } from "zod";
+import {
+  BACKEND_KINDS,
+  type BackendInfo,
+  type BackendTestResult,
+  backendNameSchema,
+  LOCAL_BACKEND,
+} from "../domain/backend";
 import type { CharacterRecord, CharacterSummary } from "../domain/card";
 import type { ChatSummary, ChatView, GenerationKind, Message } from "../domain/chat";
 import type {
@@ -349,6 +356,38 @@ interface LoreResponseTypes {
 }
 // ---- end of personas, lorebooks, author's notes ----
 
+// ---- Remote backends ----
+
+const BACKEND_REQUEST_SCHEMAS = {
+  "backends.list": z.object({}).strict(),
+  /** Adds a backend, or replaces the one of that name. `apiKey` is kept encrypted (desktop app only). */
+  "backends.add": z
+    .object({
+      name: backendNameSchema,
+      kind: z.enum(BACKEND_KINDS),
+      url: z.string().min(1).max(2000),
+      model: z.string().min(1).max(500).optional(),
+      apiKeyEnv: z.string().min(1).max(100).optional(),
+      apiKey: z.string().min(1).max(4096).optional(),
+      allowPlainHttp: z.boolean().optional(),
+    })
+    .strict(),
+  /** Connects to a backend and reports what it serves (it need not be the active one). */
+  "backends.test": z.object({ name: backendNameSchema }).strict(),
+  /** Makes a backend (or "local") the one every generation uses. */
+  "backends.use": z.object({ name: z.union([z.literal(LOCAL_BACKEND), backendNameSchema]) }).strict(),
+  "backends.remove": z.object({ name: backendNameSchema }).strict(),
+} as const;
+
+interface BackendResponseTypes {
+  "backends.list": BackendInfo[];
+  "backends.add": BackendInfo;
+  "backends.test": BackendTestResult;
+  "backends.use": { active: string };
+  "backends.remove": { deleted: true; active: string };
+}
+// ---- end of remote backends ----
+
 export const REQUEST_SCHEMAS = {
   "app.info": z.object({}).strict(),
   "characters.list": z
@@ -462,6 +501,7 @@ export const REQUEST_SCHEMAS = {
     .strict(),
   ...EXPORT_REQUEST_SCHEMAS,
   ...LORE_REQUEST_SCHEMAS,
+  ...BACKEND_REQUEST_SCHEMAS,
 } as const;
 
 export type Method = keyof typeof REQUEST_SCHEMAS;
@@ -516,6 +556,17 @@ export interface PromptReport {
   promptTokens: number;
   blocks: { kind: string; messageId: number | null; tokens: number; text: string }[];
   dropped: { kind: "example" | "message"; messageId: number | null; tokens: number; reason: string }[];
+  /**
+   * Set when a remote backend builds the reply: how its token counts were made ("estimate" is a
+   * guess: the server has no tokenizer) and which sampler settings it does not take.
+   */
+  backend?: {
+    name: string;
+    kind: string;
+    model: string | null;
+    tokenCounts: "server" | "estimate";
+    ignoredSamplers: string[];
+  };
   /** Cache use of the last reply in this chat, from its stats. */
   lastReply: {
     messageId: number;
@@ -526,7 +577,7 @@ export interface PromptReport {
 }
 
 /** Output type of every method. */
-export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes {
+export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes, BackendResponseTypes {
   "app.info": AppInfo;
   "characters.list": CharacterSummary[];
   "characters.get": CharacterRecord;

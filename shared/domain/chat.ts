@@ -25,6 +25,9 @@ export interface GenerationStats {
 
 /** Everything needed to know how a reply (swipe) was produced. */
 export interface GenerationProvenance {
+  /** Which backend produced the reply: "local" or a remote backend's name (absent in older chats: local). */
+  backend?: string;
+  /** The model file, or for a remote backend the model the server named. */
   modelFile: string;
   modelSize: number;
   modelHash: string;
@@ -36,6 +39,8 @@ export interface GenerationProvenance {
   droppedMessages: number;
   /** Prompt tokens taken from the KV cache instead of being evaluated. */
   reusedTokens?: number;
+  /** Sampler settings the backend does not take, so they did not shape this reply. */
+  ignoredSamplers?: string[];
 }
 
 export interface Message {

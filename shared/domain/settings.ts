@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backendSchema, LOCAL_BACKEND } from "./backend";
 
 /** App settings: one schema for every host (electron-store under Electron, conf elsewhere). */
 export const settingsSchema = z.object({
@@ -56,6 +57,16 @@ export const settingsSchema = z.object({
   loreRecursionSteps: z.number().int().min(0).max(10),
   /** "cache": lore that comes and goes follows the message that fired it (see docs/lore-caching.md); "as-written": SillyTavern's layout. */
   lorePlacement: z.enum(["cache", "as-written"]),
+  /** Remote inference servers (see shared/domain/backend.ts); names are unique. */
+  backends: z
+    .array(backendSchema)
+    .max(50)
+    .refine(
+      (list) => new Set(list.map((b) => b.name)).size === list.length,
+      "backends: names must be unique",
+    ),
+  /** "local" or the name of one of `backends`: every generation runs there. */
+  activeBackend: z.string().min(1).max(40),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -95,6 +106,8 @@ export const DEFAULT_SETTINGS: Settings = {
   loreBudgetCap: 0,
   loreRecursionSteps: 3,
   lorePlacement: "cache",
+  backends: [],
+  activeBackend: LOCAL_BACKEND,
 };
 
 /** The settings that make up a sampler preset. */

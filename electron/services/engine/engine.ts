@@ -1,3 +1,4 @@
+import type { BackendKind } from "../../../shared/domain/backend";
 import type { GenerationStats, StopReason } from "../../../shared/domain/chat";
 import type { ModelStatus } from "../../../shared/domain/model";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
@@ -62,7 +63,20 @@ export interface LoadedModel {
   contextSize: number;
 }
 
-/** The local-model engine as the services see it. */
+/** What the services may know about a remote backend (the local engine has none). */
+export interface RemoteBackendInfo {
+  name: string;
+  kind: BackendKind;
+  url: string;
+  /** The model the server serves, once connected. */
+  model: string | null;
+  /** "server": exact counts from the server's tokenizer; "estimate": a guess, flagged in the inspector. */
+  tokenCounts: "server" | "estimate";
+  /** Sampler settings this kind of server does not take (not sent). */
+  ignoredSamplers: string[];
+}
+
+/** The engine as the services see it: the local model, or a remote server behind the same contract. */
 export interface Engine {
   status(): ModelStatus;
   loaded(): LoadedModel | null;
@@ -81,6 +95,13 @@ export interface Engine {
   /** The built-in template matching the model's own chat template, if the GGUF has one. */
   modelTemplate(): ModelTemplateMatch | null;
   releaseSession(sessionKey: string): Promise<void>;
+  /** The remote backend behind this engine, or null for the local engine. */
+  remote?(): RemoteBackendInfo | null;
+  /**
+   * For engines that count tokens asynchronously: runs `rehearse` (a synchronous prompt assembly)
+   * and fetches exact counts for what it asked about, so the assembly that follows counts from a cache.
+   */
+  prepareTokenCounts?(rehearse: () => void): Promise<void>;
   onStatus(listener: (status: ModelStatus) => void): () => void;
   dispose(): Promise<void>;
 }
