@@ -226,13 +226,14 @@ export class RemoteEngine implements Engine {
     }
   }
 
-  /** Reads the stream to its end; returns how it ended (or nothing when stopped by the user). */
+  /** Reads the stream to its end; returns how it ended ("aborted" when the user stopped it). */
   private async readStream(
     response: Response,
     controller: AbortController,
     run: StreamRun,
   ): Promise<StreamEnd> {
     let silent = false;
+    let end: StreamEnd | null = null;
     let timer: NodeJS.Timeout | undefined;
     const awake = () => {
       clearTimeout(timer);
@@ -245,30 +246,35 @@ export class RemoteEngine implements Engine {
     try {
       if (!response.body) throw backendError(this.target, "the reply has no body");
       for await (const event of readSse(response.body, awake)) {
-        let step: ReturnType<Dialect["parse"]>;
-        try {
-          step = this.dialect.parse(event.data);
-        } catch (error) {
-          throw backendError(this.target, `malformed stream: ${(error as Error).message}`);
-        }
-        if (step.text && run.push(step.text)) {
-          controller.abort();
-          return { stopReason: "stop-string" };
-        }
-        if (step.end) return step.end;
+        const step = this.parse(event.data);
+        if (step.text && run.push(step.text)) end = { stopReason: "stop-string" };
+        else end = step.end;
+        if (end) break;
       }
     } catch (error) {
       if (run.request.signal.aborted) return { stopReason: "aborted" };
+      if (end) return end;
       run.flush();
       if (silent) throw this.cut(run, `no data for ${formatDuration(this.idleTimeoutMs)}`);
       if (error instanceof MasqueError) throw error;
       throw this.cut(run, (error as Error).message);
     } finally {
       clearTimeout(timer);
+      // A reply cut at a stop string: the server need not go on.
+      controller.abort();
     }
     if (run.request.signal.aborted) return { stopReason: "aborted" };
+    if (end) return end;
     run.flush();
     throw this.cut(run, "the server closed it before the end");
+  }
+
+  private parse(data: string): ReturnType<Dialect["parse"]> {
+    try {
+      return this.dialect.parse(data);
+    } catch (error) {
+      throw backendError(this.target, `malformed stream: ${(error as Error).message}`);
+    }
   }
 
   private cut(run: StreamRun, cause: string): MasqueError {

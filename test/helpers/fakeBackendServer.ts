@@ -1,0 +1,243 @@
+/**
+ * A loopback inference server for tests (127.0.0.1, a free port): speaks llama-server's native
+ * dialect (/completion, /tokenize, /props) or the OpenAI one (/v1/completions, /v1/models; with
+ * `koboldcpp` also /api/extra/version, /true_max_context_length and /abort). It records every
+ * request, streams the reply in pieces, and fails on demand: an HTTP error with a message, a
+ * stream cut in the middle, a malformed event, or silence (bounded) after some pieces.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | null;
+  body: Record<string, unknown> | null;
+}
+
+export interface ReplyPlan {
+  pieces: string[];
+  /** Between pieces. */
+  delayMs: number;
+  /** How the reply ends when every piece was sent (llama-server stop_type / OpenAI finish_reason). */
+  ending: "eos" | "limit" | "word";
+  /** Answer the completion with this status and message instead. */
+  fail?: { status: number; message: string };
+  /** After this many pieces: close the connection without the final event. */
+  cutAfter?: number;
+  /** After this many pieces: send an event that is not JSON. */
+  malformedAfter?: number;
+  /** After this many pieces: send nothing more (for at most `stallMs`, then close). */
+  stallAfter?: number;
+  stallMs?: number;
+}
+
+export interface FakeBackendOptions {
+  dialect: "llama-server" | "openai";
+  koboldcpp?: boolean;
+  model?: string;
+  contextSize?: number;
+  chatTemplate?: string;
+  /** Require `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+}
+
+export interface FakeBackend {
+  url: string;
+  requests: RecordedRequest[];
+  /** Bodies of the completion requests, in order. */
+  completions(): Record<string, unknown>[];
+  plan: ReplyPlan;
+  /** Completions whose client went away before the reply ended. */
+  disconnects: number;
+  /** KoboldCpp abort calls. */
+  aborts: number;
+  close(): Promise<void>;
+}
+
+/** The fake tokenizer: words, punctuation and runs of spaces count one token each (+1 BOS with add_special). */
+export function fakeTokenCount(text: string, addSpecial: boolean): number {
+  return (text.match(/\w+|[^\w\s]|\s+/g)?.length ?? 0) + (addSpecial ? 1 : 0);
+}
+
+export async function startFakeBackend(options: FakeBackendOptions): Promise<FakeBackend> {
+  const model = options.model ?? "fake-model";
+  const contextSize = options.contextSize ?? 2048;
+  const state: FakeBackend = {
+    url: "",
+    requests: [],
+    completions: () =>
+      state.requests
+        .filter((r) => r.path === "/completion" || r.path === "/v1/completions")
+        .map((r) => r.body ?? {}),
+    plan: { pieces: ["Hello", " there", "."], delayMs: 5, ending: "eos" },
+    disconnects: 0,
+    aborts: 0,
+    close: async () => {},
+  };
+  const sockets = new Set<import("node:net").Socket>();
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: Error) => {
+      if (!res.headersSent) json(res, 500, { error: { message: error.message } });
+      else res.destroy();
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const raw = await readBody(req);
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+    state.requests.push({
+      method: req.method ?? "",
+      path,
+      authorization: req.headers.authorization ?? null,
+      body,
+    });
+    if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      return json(res, 401, { error: { message: "Invalid API Key", type: "authentication_error" } });
+    }
+    const route = `${req.method} ${path}`;
+    if (options.dialect === "llama-server") {
+      if (route === "GET /props") {
+        return json(res, 200, {
+          default_generation_settings: { n_ctx: contextSize },
+          model_path: `/models/${model}`,
+          ...(options.chatTemplate ? { chat_template: options.chatTemplate } : {}),
+        });
+      }
+      if (route === "POST /tokenize") {
+        const count = fakeTokenCount(String(body?.content ?? ""), body?.add_special === true);
+        return json(res, 200, { tokens: Array.from({ length: count }, (_, i) => i + 1) });
+      }
+      if (route === "POST /completion") return stream(req, res, "llama-server", body);
+    } else {
+      if (route === "GET /v1/models") {
+        return json(res, 200, {
+          object: "list",
+          data: [
+            {
+              id: model,
+              object: "model",
+              owned_by: options.koboldcpp ? "koboldcpp" : "fake",
+              max_model_len: options.koboldcpp ? undefined : contextSize,
+            },
+          ],
+        });
+      }
+      if (route === "POST /v1/completions") {
+        if (body?.model !== undefined && body.model !== model) {
+          return json(res, 404, {
+            error: { message: `The model \`${String(body.model)}\` does not exist.` },
+          });
+        }
+        return stream(req, res, "openai", body);
+      }
+      if (options.koboldcpp) {
+        if (route === "GET /api/extra/version")
+          return json(res, 200, { result: "KoboldCpp", version: "1.80" });
+        if (route === "GET /api/extra/true_max_context_length") return json(res, 200, { value: contextSize });
+        if (route === "POST /api/extra/abort") {
+          state.aborts++;
+          return json(res, 200, { success: "true" });
+        }
+      }
+    }
+    json(res, 404, { error: { message: `no route ${route}` } });
+  }
+
+  async function stream(
+    req: IncomingMessage,
+    res: ServerResponse,
+    dialect: "llama-server" | "openai",
+    body: Record<string, unknown> | null,
+  ) {
+    const plan = state.plan;
+    if (plan.fail)
+      return json(res, plan.fail.status, { error: { code: plan.fail.status, message: plan.fail.message } });
+    let gone = false;
+    res.on("close", () => {
+      if (!res.writableFinished) {
+        gone = true;
+        state.disconnects++;
+      }
+    });
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    const send = (data: unknown) =>
+      res.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+    const piece = (text: string) =>
+      dialect === "llama-server"
+        ? send({ content: text, stop: false })
+        : send({
+            id: "cmpl-1",
+            object: "text_completion",
+            choices: [{ index: 0, text, logprobs: null, finish_reason: null }],
+          });
+    for (let i = 0; i < plan.pieces.length; i++) {
+      if (gone) return;
+      if (plan.cutAfter === i) return void req.socket.destroy();
+      if (plan.malformedAfter === i) {
+        res.write("data: {not json\n\n");
+        return void res.end();
+      }
+      if (plan.stallAfter === i) {
+        await sleep(plan.stallMs ?? 2000);
+        return void req.socket.destroy();
+      }
+      piece(plan.pieces[i] as string);
+      await sleep(plan.delayMs);
+    }
+    if (gone) return;
+    const promptTokens = fakeTokenCount(String(body?.prompt ?? ""), true);
+    if (dialect === "llama-server") {
+      send({
+        content: "",
+        stop: true,
+        stop_type: plan.ending,
+        tokens_predicted: plan.pieces.length,
+        tokens_evaluated: promptTokens,
+        timings: { prompt_n: promptTokens, predicted_n: plan.pieces.length },
+      });
+    } else {
+      send({
+        id: "cmpl-1",
+        object: "text_completion",
+        choices: [
+          { index: 0, text: "", logprobs: null, finish_reason: plan.ending === "limit" ? "length" : "stop" },
+        ],
+        usage: { prompt_tokens: promptTokens, completion_tokens: plan.pieces.length },
+      });
+      send("[DONE]");
+    }
+    res.end();
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return state;
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
