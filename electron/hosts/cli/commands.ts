@@ -5,6 +5,7 @@ import { isSettingsKey, parseSettingValue } from "../../../shared/domain/setting
 import type { MasqueError } from "../../../shared/errors";
 import { runWeb } from "../web/runWeb";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
+import { BACKEND_COMMANDS } from "./backendCommands";
 import { benchChatCommand } from "./benchChat";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
@@ -22,6 +23,7 @@ const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify
 
 export const COMMANDS: Record<string, Record<string, Command>> = {
   bench: { chat: benchChatCommand },
+  backends: BACKEND_COMMANDS,
   export: EXPORT_COMMANDS,
   personas: PERSONA_COMMANDS,
   lorebooks: LOREBOOK_COMMANDS,
