@@ -88,6 +88,55 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
     socket.on("close", () => sockets.delete(socket));
   });
 
+  type Route = (res: ServerResponse, body: Record<string, unknown> | null, req: IncomingMessage) => unknown;
+
+  const llamaServerRoutes: Record<string, Route> = {
+    "GET /props": (res) =>
+      json(res, 200, {
+        default_generation_settings: { n_ctx: contextSize },
+        model_path: `/models/${model}`,
+        ...(options.chatTemplate ? { chat_template: options.chatTemplate } : {}),
+      }),
+    "POST /tokenize": (res, body) => {
+      const count = fakeTokenCount(String(body?.content ?? ""), body?.add_special === true);
+      json(res, 200, { tokens: Array.from({ length: count }, (_, i) => i + 1) });
+    },
+    "POST /completion": (res, body, req) => stream(req, res, "llama-server", body),
+  };
+
+  const openaiRoutes: Record<string, Route> = {
+    "GET /v1/models": (res) =>
+      json(res, 200, {
+        object: "list",
+        data: [
+          {
+            id: model,
+            object: "model",
+            owned_by: options.koboldcpp ? "koboldcpp" : "fake",
+            ...(options.koboldcpp ? {} : { max_model_len: contextSize }),
+          },
+        ],
+      }),
+    "POST /v1/completions": (res, body, req) =>
+      body?.model !== undefined && body.model !== model
+        ? json(res, 404, { error: { message: `The model \`${String(body.model)}\` does not exist.` } })
+        : stream(req, res, "openai", body),
+  };
+
+  const koboldRoutes: Record<string, Route> = {
+    "GET /api/extra/version": (res) => json(res, 200, { result: "KoboldCpp", version: "1.80" }),
+    "GET /api/extra/true_max_context_length": (res) => json(res, 200, { value: contextSize }),
+    "POST /api/extra/abort": (res) => {
+      state.aborts++;
+      json(res, 200, { success: "true" });
+    },
+  };
+
+  const routes: Record<string, Route> =
+    options.dialect === "llama-server"
+      ? llamaServerRoutes
+      : { ...openaiRoutes, ...(options.koboldcpp ? koboldRoutes : {}) };
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const raw = await readBody(req);
@@ -101,53 +150,29 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
     if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
       return json(res, 401, { error: { message: "Invalid API Key", type: "authentication_error" } });
     }
-    const route = `${req.method} ${path}`;
-    if (options.dialect === "llama-server") {
-      if (route === "GET /props") {
-        return json(res, 200, {
-          default_generation_settings: { n_ctx: contextSize },
-          model_path: `/models/${model}`,
-          ...(options.chatTemplate ? { chat_template: options.chatTemplate } : {}),
-        });
-      }
-      if (route === "POST /tokenize") {
-        const count = fakeTokenCount(String(body?.content ?? ""), body?.add_special === true);
-        return json(res, 200, { tokens: Array.from({ length: count }, (_, i) => i + 1) });
-      }
-      if (route === "POST /completion") return stream(req, res, "llama-server", body);
-    } else {
-      if (route === "GET /v1/models") {
-        return json(res, 200, {
-          object: "list",
-          data: [
-            {
-              id: model,
-              object: "model",
-              owned_by: options.koboldcpp ? "koboldcpp" : "fake",
-              max_model_len: options.koboldcpp ? undefined : contextSize,
-            },
-          ],
-        });
-      }
-      if (route === "POST /v1/completions") {
-        if (body?.model !== undefined && body.model !== model) {
-          return json(res, 404, {
-            error: { message: `The model \`${String(body.model)}\` does not exist.` },
-          });
-        }
-        return stream(req, res, "openai", body);
-      }
-      if (options.koboldcpp) {
-        if (route === "GET /api/extra/version")
-          return json(res, 200, { result: "KoboldCpp", version: "1.80" });
-        if (route === "GET /api/extra/true_max_context_length") return json(res, 200, { value: contextSize });
-        if (route === "POST /api/extra/abort") {
-          state.aborts++;
-          return json(res, 200, { success: "true" });
-        }
-      }
+    const route = routes[`${req.method} ${path}`];
+    if (route) await route(res, body, req);
+    else json(res, 404, { error: { message: `no route ${req.method} ${path}` } });
+  }
+
+  /** Misbehaves before piece `i` if the plan says so; returns true when the stream is over. */
+  async function misbehave(i: number, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const plan = state.plan;
+    if (plan.cutAfter === i) {
+      req.socket.destroy();
+      return true;
     }
-    json(res, 404, { error: { message: `no route ${route}` } });
+    if (plan.malformedAfter === i) {
+      res.write("data: {not json\n\n");
+      res.end();
+      return true;
+    }
+    if (plan.stallAfter === i) {
+      await sleep(plan.stallMs ?? 2000);
+      req.socket.destroy();
+      return true;
+    }
+    return false;
   }
 
   async function stream(
@@ -157,8 +182,9 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
     body: Record<string, unknown> | null,
   ) {
     const plan = state.plan;
-    if (plan.fail)
+    if (plan.fail) {
       return json(res, plan.fail.status, { error: { code: plan.fail.status, message: plan.fail.message } });
+    }
     let gone = false;
     res.on("close", () => {
       if (!res.writableFinished) {
@@ -177,17 +203,8 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
             object: "text_completion",
             choices: [{ index: 0, text, logprobs: null, finish_reason: null }],
           });
-    for (let i = 0; i < plan.pieces.length; i++) {
-      if (gone) return;
-      if (plan.cutAfter === i) return void req.socket.destroy();
-      if (plan.malformedAfter === i) {
-        res.write("data: {not json\n\n");
-        return void res.end();
-      }
-      if (plan.stallAfter === i) {
-        await sleep(plan.stallMs ?? 2000);
-        return void req.socket.destroy();
-      }
+    for (let i = 0; i < plan.pieces.length && !gone; i++) {
+      if (await misbehave(i, req, res)) return;
       piece(plan.pieces[i] as string);
       await sleep(plan.delayMs);
     }

@@ -3,6 +3,8 @@
  * servers of our own that speak each dialect. The local engine is the fake one: a remote chat
  * must never touch it.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Message } from "../../shared/domain/chat";
 import { type FakeCore, openFakeCore } from "../fakes/fakeCore";
@@ -317,6 +319,45 @@ describe("failures are clear and lose nothing", () => {
     } finally {
       delete process.env.MASQUE_TEST_KEY;
     }
+  });
+});
+
+describe("stored keys (the desktop app's key store)", () => {
+  it("keeps the key out of settings, lists and errors, and sends it to the server", async () => {
+    server = await startFakeBackend({ dialect: "openai", apiKey: "sk-stored-987" });
+    const kept = new Map<string, string>();
+    const secrets = {
+      available: () => true,
+      get: (name: string) => kept.get(name) ?? null,
+      set: (name: string, key: string) => void kept.set(name, key),
+      delete: (name: string) => void kept.delete(name),
+    };
+    t = await openFakeCore({ internal: { secrets } });
+    const added = await t.call("backends.add", {
+      name: "k",
+      kind: "openai",
+      url: server.url,
+      apiKey: "sk-stored-987",
+    });
+    expect(added.apiKey).toBe("stored");
+    expect(kept.get("k")).toBe("sk-stored-987");
+    const settingsFile = readFileSync(join(t.dir, "settings.json"), "utf8");
+    expect(settingsFile).toMatch(/"apiKeyStored": ?true/);
+    for (const shown of [
+      settingsFile,
+      JSON.stringify(await t.call("backends.list", {})),
+      JSON.stringify(await t.call("settings.get", {})),
+    ]) {
+      expect(shown).not.toContain("sk-stored-987");
+    }
+    expect((await t.call("backends.test", { name: "k" })).ok).toBe(true);
+    expect(server.requests.at(-1)?.authorization).toBe("Bearer sk-stored-987");
+    await t.call("backends.use", { name: "k" });
+    const reply = doneMessage((await sendAndFinish(await t.newChat(), "Hi")).end);
+    expect(JSON.stringify(reply)).not.toContain("sk-stored-987");
+    await t.call("backends.use", { name: "local" });
+    await t.call("backends.remove", { name: "k" });
+    expect(kept.has("k")).toBe(false);
   });
 });
 

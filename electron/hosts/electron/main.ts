@@ -1,4 +1,5 @@
 /** Electron main process: wiring only (lifecycle, settings + core, IPC, window, security). */
+import { join } from "node:path";
 import { app, type BrowserWindow, dialog, ipcMain, Menu, session, shell } from "electron";
 import Store from "electron-store";
 import { DEFAULT_SETTINGS } from "../../../shared/domain/settings";
@@ -9,6 +10,7 @@ import { createSettingsStore } from "../../storage/settingsStore";
 import { resolveDataDir } from "./dataDir";
 import { registerIpc } from "./ipc";
 import { menuTemplate } from "./menu";
+import { createSafeStorageSecrets } from "./safeStorageSecrets";
 import { createSenderCheck, hardenSession, hardenWebContents } from "./security";
 import { createMainWindow, resolveRendererTarget } from "./window";
 
@@ -50,7 +52,13 @@ async function start(): Promise<void> {
   // electron-store answers this sync channel for renderer-side stores; we have none.
   ipcMain.removeAllListeners("electron-store-get-data");
   const settings = createSettingsStore(store);
-  const core: Core = await createCore({ dataDir, host: "electron", settings, version: app.getVersion() });
+  const core: Core = await createCore({
+    dataDir,
+    host: "electron",
+    settings,
+    version: app.getVersion(),
+    secrets: createSafeStorageSecrets(join(dataDir, "backend-keys.json")),
+  });
 
   let mainWindow: BrowserWindow | null = null;
   const openWindow = () => {
