@@ -6,7 +6,7 @@ import { isErrorCode } from "../../../shared/errors";
 import { createCore } from "../../services/core";
 import type { Core } from "../../services/coreTypes";
 import { createSettingsStore } from "../../storage/settingsStore";
-import { resolveDataDir } from "./dataDir";
+import { resolveDataDir, takeDataDirFlag } from "../dataDir";
 import { registerIpc } from "./ipc";
 import { menuTemplate } from "./menu";
 import { createSenderCheck, hardenSession, hardenWebContents } from "./security";
@@ -14,15 +14,25 @@ import { createMainWindow, resolveRendererTarget } from "./window";
 
 const DISPOSE_TIMEOUT_MS = 5000;
 const mainDir = import.meta.dirname;
-const dataDir = resolveDataDir(process.argv, process.env, app.getPath("userData"));
-// Chromium's own files and the single-instance lock follow the data directory too.
-if (dataDir !== app.getPath("userData")) app.setPath("userData", dataDir);
-app.enableSandbox();
+const dataDir = chooseDataDir();
+if (dataDir !== null) {
+  // Chromium's own files and the single-instance lock follow the data directory too.
+  if (dataDir !== app.getPath("userData")) app.setPath("userData", dataDir);
+  app.enableSandbox();
+  if (app.requestSingleInstanceLock()) {
+    start(dataDir).catch((error: unknown) => fail(error));
+  } else {
+    app.quit();
+  }
+}
 
-if (app.requestSingleInstanceLock()) {
-  start().catch((error: unknown) => fail(error));
-} else {
-  app.quit();
+function chooseDataDir(): string | null {
+  try {
+    return resolveDataDir(takeDataDirFlag(process.argv).flag, process.env, app.getPath("userData"));
+  } catch (error) {
+    fail(error);
+    return null;
+  }
 }
 
 function fail(error: unknown): void {
@@ -32,7 +42,7 @@ function fail(error: unknown): void {
   app.exit(1);
 }
 
-async function start(): Promise<void> {
+async function start(dataDir: string): Promise<void> {
   await app.whenReady();
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(menuTemplate(process.platform === "darwin", !app.isPackaged)),

@@ -144,6 +144,23 @@ describe("Electron main wiring", () => {
     expect(ipcMain.handlers.size).toBe(0);
   });
 
+  it("shows the error and quits when --data-dir has no directory", async () => {
+    const argv = process.argv;
+    process.argv = [...argv, "--data-dir"];
+    try {
+      await startMain();
+    } finally {
+      process.argv = argv;
+    }
+    expect(m.dialog.showErrorBox).toHaveBeenCalledExactlyOnceWith(
+      "Masque could not start",
+      "INVALID_INPUT: --data-dir needs a directory",
+    );
+    expect(m.app.exit).toHaveBeenCalledWith(1);
+    expect(m.app.requestSingleInstanceLock).not.toHaveBeenCalled();
+    expect(m.createCore).not.toHaveBeenCalled();
+  });
+
   it("quits at once when another instance holds the lock", async () => {
     m.app.requestSingleInstanceLock.mockReturnValue(false);
     await startMain();
