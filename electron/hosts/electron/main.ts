@@ -1,7 +1,6 @@
 /** Electron main process: wiring only (lifecycle, settings + core, IPC, window, security). */
 import { app, type BrowserWindow, dialog, ipcMain, Menu, session, shell } from "electron";
 import Store from "electron-store";
-import { DEFAULT_SETTINGS } from "../../../shared/domain/settings";
 import { isErrorCode } from "../../../shared/errors";
 import { createCore } from "../../services/core";
 import type { Core } from "../../services/coreTypes";
@@ -51,15 +50,15 @@ async function start(dataDir: string): Promise<void> {
   hardenSession(session.defaultSession, target.url, target.devServerUrl);
   app.on("web-contents-created", (_event, contents) => hardenWebContents(contents, target.url, shell));
 
+  // No defaults: the settings store fills them in on read, so opening never writes the file.
   const store = new Store<Record<string, unknown>>({
     name: "settings",
     cwd: dataDir,
-    defaults: { ...DEFAULT_SETTINGS },
     clearInvalidConfig: false,
   });
   // electron-store answers this sync channel for renderer-side stores; we have none.
   ipcMain.removeAllListeners("electron-store-get-data");
-  const settings = createSettingsStore(store);
+  const settings = createSettingsStore(store, dataDir);
   const core: Core = await createCore({ dataDir, host: "electron", settings, version: app.getVersion() });
 
   let mainWindow: BrowserWindow | null = null;

@@ -32,7 +32,7 @@ const m = vi.hoisted(() => {
     store: Record<string, unknown> = {};
     constructor(readonly options: Record<string, unknown>) {
       state.stores.push(options);
-      this.store = { ...(options.defaults as Record<string, unknown>) };
+      this.store = { ...((options.defaults as Record<string, unknown> | undefined) ?? {}) };
     }
     set(values: Record<string, unknown>) {
       Object.assign(this.store, values);
@@ -117,9 +117,7 @@ describe("Electron main wiring", () => {
 
     expect(m.app.enableSandbox).toHaveBeenCalledOnce();
     expect(m.app.setPath).toHaveBeenCalledWith("userData", "/data/masque");
-    expect(m.state.stores).toEqual([
-      expect.objectContaining({ name: "settings", cwd: "/data/masque", defaults: { ...DEFAULT_SETTINGS } }),
-    ]);
+    expect(m.state.stores).toEqual([{ name: "settings", cwd: "/data/masque", clearInvalidConfig: false }]);
     expect(ipcMain.removeAllListeners).toHaveBeenCalledWith("electron-store-get-data");
     expect(m.createCore).toHaveBeenCalledExactlyOnceWith(
       expect.objectContaining({ dataDir: "/data/masque", host: "electron", version: "9.9.9" }),
