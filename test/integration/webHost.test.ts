@@ -1,10 +1,12 @@
-import { mkdirSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerIpc } from "../../electron/hosts/electron/ipc";
 import { startWebHost, type WebHost } from "../../electron/hosts/web/server";
 import type { Core } from "../../electron/services/coreTypes";
 import { openTestCore, type TestCore } from "../helpers/core";
+import { canMount, mountReadOnlyView, mountTmpfs } from "../helpers/mounts";
+import { makeTempDir } from "../helpers/tempDir";
 import { FakeIpcMain, type InvokeHandler } from "../unit/electron/fakes";
 
 let t: TestCore;
@@ -249,6 +251,69 @@ describe("web host", () => {
       await second.close();
     }
   });
+});
+
+describe("web host on storage that fails", () => {
+  const post = (target: WebHost, path: string, body: string) =>
+    fetch(`${target.url}${path}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body,
+    });
+
+  it.runIf(canMount())(
+    "serves reads from a read-only data dir and answers writes with 503 STORAGE_READ_ONLY",
+    async () => {
+      const temp = makeTempDir();
+      const seeded = await openTestCore(temp.dir);
+      await seeded.call("characters.create", { name: "Aria" });
+      await seeded.core.dispose();
+      const view = mountReadOnlyView(temp.dir);
+      const readOnly = await openTestCore(view.dir);
+      const target = await startWebHost({ core: readOnly.core, staticDir, token });
+      try {
+        const list = await post(target, "api/call/characters.list", "{}");
+        expect(list.status).toBe(200);
+        expect(await list.json()).toMatchObject({ ok: true, value: [{ name: "Aria" }] });
+        const create = await post(target, "api/call/characters.create", JSON.stringify({ name: "New" }));
+        expect(create.status).toBe(503);
+        expect(await create.json()).toMatchObject({
+          ok: false,
+          error: { code: "STORAGE_READ_ONLY", message: expect.stringContaining(view.dir) },
+        });
+        const upload = await post(target, "api/upload", '{"name":"Uploaded"}');
+        expect(upload.status).toBe(503);
+        expect(await upload.json()).toMatchObject({ error: { code: "STORAGE_READ_ONLY" } });
+      } finally {
+        await target.close();
+        await readOnly.core.dispose();
+        view.unmount();
+        temp.cleanup();
+      }
+    },
+  );
+
+  it.runIf(canMount())(
+    "answers an upload that fills the disk with 507 STORAGE_FULL and keeps no partial file",
+    async () => {
+      const disk = mountTmpfs(2 * 1024 * 1024);
+      const small = await openTestCore(disk.dir);
+      const target = await startWebHost({ core: small.core, staticDir, token });
+      try {
+        const upload = await post(target, "api/upload", "x".repeat(4 * 1024 * 1024));
+        expect(upload.status).toBe(507);
+        expect(await upload.json()).toMatchObject({
+          error: { code: "STORAGE_FULL", message: expect.stringContaining(disk.dir) },
+        });
+        expect(readdirSync(small.core.uploadsDir)).toEqual([]);
+        expect((await post(target, "api/call/characters.list", "{}")).status).toBe(200);
+      } finally {
+        await target.close();
+        await small.core.dispose();
+        disk.unmount();
+      }
+    },
+  );
 });
 
 /** An open `GET /api/events` stream; `until` reads until the text contains `marker`. */

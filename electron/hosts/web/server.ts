@@ -15,9 +15,11 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { EventTypes } from "../../../shared/api/contract";
 import { type AnyListener, createFanOut } from "../../../shared/api/fanOut";
-import type { ApiError } from "../../../shared/errors";
+import { type ApiError, MasqueError, toApiError } from "../../../shared/errors";
 import { CONTENT_SECURITY_POLICY } from "../../../shared/security/csp";
 import type { Core } from "../../services/coreTypes";
+import { isWritable } from "../../storage/dataDir";
+import { storageReadOnly, translateStorageError } from "../../storage/storageErrors";
 import { httpStatusFor } from "./httpStatus";
 
 export interface WebHostOptions {
@@ -144,7 +146,15 @@ async function receiveUpload(req: IncomingMessage, res: ServerResponse, core: Co
       413,
     );
   }
-  await mkdir(core.uploadsDir, { recursive: true });
+  try {
+    await mkdir(core.uploadsDir, { recursive: true });
+  } catch (error) {
+    // On a read-only mount a recursive mkdir reports ENOENT, so ask the directory itself.
+    const cause = isWritable(core.dataDir)
+      ? translateStorageError(error, core.dataDir)
+      : storageReadOnly(core.dataDir);
+    return sendError(res, toApiError(cause));
+  }
   const uploadId = randomUUID();
   const path = join(core.uploadsDir, `${uploadId}.upload`);
   let received = 0;
@@ -158,6 +168,9 @@ async function receiveUpload(req: IncomingMessage, res: ServerResponse, core: Co
     await pipeline(req, limiter, createWriteStream(path, { flags: "wx" }));
   } catch (error) {
     await rm(path, { force: true });
+    // A full disk or a read-only data directory is the storage's fault, not the file's.
+    const storage = translateStorageError(error, core.dataDir);
+    if (storage instanceof MasqueError) return sendError(res, storage.toApiError());
     const tooLarge = (error as Error).message === "too large";
     return sendError(res, {
       code: "INVALID_INPUT",
