@@ -6,7 +6,7 @@
  * requests for another host name or from another origin are refused (DNS rebinding, CSRF).
  */
 import { randomUUID, timingSafeEqual } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { constants, createWriteStream } from "node:fs";
 import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -267,7 +267,8 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, root: stri
  * renamed or deleted after the check is still sent whole (the open handle keeps its data).
  */
 async function openFile(path: string): Promise<{ path: string; handle: FileHandle; size: number } | null> {
-  const handle = await open(path, "r").catch(() => null);
+  // Non-blocking, so a FIFO among the files cannot hang the open; regular files are unaffected.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => null);
   if (!handle) return null;
   const info = await handle.stat().catch(() => null);
   if (!info?.isFile()) {
@@ -282,8 +283,9 @@ function exactly(size: number): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      const room = Math.max(0, size - seen);
       seen += chunk.length;
-      callback(null, seen > size ? chunk.subarray(0, chunk.length - (seen - size)) : chunk);
+      callback(null, chunk.length > room ? chunk.subarray(0, room) : chunk);
     },
     flush(callback) {
       callback(seen < size ? new Error(`the file shrank while being sent (${seen} of ${size} bytes)`) : null);
