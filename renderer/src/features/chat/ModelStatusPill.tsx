@@ -1,8 +1,11 @@
 import type { ModelStatus } from "../../../../shared/domain/model";
 import { useAppState } from "../../state/appStore";
+import { remoteLabel } from "../backends/RemoteStatus";
 
 export function modelLabel(status: ModelStatus | null): string {
   if (!status) return "…";
+  const remote = remoteLabel(status);
+  if (remote) return remote;
   switch (status.state) {
     case "loaded":
       return status.info?.fileName ?? "model loaded";

@@ -54,7 +54,19 @@ export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Messa
         ) : null}
         {p ? (
           <>
-            <Row label="Model file" value={p.modelFile} testId="provenance-model" />
+            <Row label="Backend" value={p.backend ?? "local"} testId="provenance-backend" />
+            <Row
+              label={p.backend && p.backend !== "local" ? "Model" : "Model file"}
+              value={p.modelFile}
+              testId="provenance-model"
+            />
+            {p.ignoredSamplers?.length ? (
+              <Row
+                label="Ignored by the server"
+                value={p.ignoredSamplers.join(", ")}
+                testId="provenance-ignored"
+              />
+            ) : null}
             <Row label="Model size" value={formatSize(p.modelSize)} />
             <Row label="Model hash" value={p.modelHash || "—"} />
             <Row label="Template" value={p.template} />

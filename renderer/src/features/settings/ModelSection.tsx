@@ -4,6 +4,7 @@ import { type ApiError, toApiError } from "../../../../shared/errors";
 import { appStore, useAppState } from "../../state/appStore";
 import { loadModel } from "../../state/libraryActions";
 import { ErrorBanner } from "../../ui/ErrorBanner";
+import { RemoteStatusDetails } from "../backends/RemoteStatus";
 import { ThreadCalibration } from "./ThreadCalibration";
 
 const MODEL_ERROR_CODES = new Set(["MODEL_NOT_SET", "MODEL_INVALID", "MODEL_TOO_LARGE"]);
@@ -22,6 +23,7 @@ function formatBytes(bytes: number): string {
 
 function StatusDetails({ status }: Readonly<{ status: ModelStatus | null }>) {
   if (!status) return <p className="muted">Checking the model…</p>;
+  if (status.backend && status.state !== "error") return <RemoteStatusDetails status={status} />;
   switch (status.state) {
     case "none":
       return <p className="muted">No model loaded. Enter the path of a .gguf file and press Load.</p>;
