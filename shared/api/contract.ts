@@ -370,6 +370,7 @@ const BACKEND_REQUEST_SCHEMAS = {
       apiKeyEnv: z.string().min(1).max(100).optional(),
       apiKey: z.string().min(1).max(4096).optional(),
       allowPlainHttp: z.boolean().optional(),
+      tokenizerModel: z.string().min(1).max(4096).optional(),
     })
     .strict(),
   /** Connects to a backend and reports what it serves (it need not be the active one). */
@@ -564,7 +565,7 @@ export interface PromptReport {
     name: string;
     kind: string;
     model: string | null;
-    tokenCounts: "server" | "estimate";
+    tokenCounts: "server" | "local-tokenizer" | "estimate";
     ignoredSamplers: string[];
   };
   /** Cache use of the last reply in this chat, from its stats. */

@@ -33,6 +33,8 @@ export const backendSchema = z
     apiKeyStored: z.boolean().optional(),
     /** Allow plain http:// to a host on the local network (loopback needs no permission). */
     allowPlainHttp: z.boolean().optional(),
+    /** A local GGUF of the same model: exact token counts for servers without /tokenize. */
+    tokenizerModel: z.string().min(1).max(4096).optional(),
   })
   .strict()
   .superRefine((backend, ctx) => {
@@ -51,6 +53,7 @@ export interface BackendInfo {
   apiKey: "none" | "env" | "stored";
   apiKeyEnv: string | null;
   allowPlainHttp: boolean;
+  tokenizerModel: string | null;
   active: boolean;
 }
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMasque } from "../helpers/cli";
 import { openTestCore, type TestCore } from "../helpers/core";
+import { startFakeBackend } from "../helpers/fakeBackendServer";
 import { type LlamaServerBridge, startLlamaServerBridge } from "../helpers/llamaServerBridge";
 import { HAS_TEST_MODEL, TEST_MODEL_PATH } from "../helpers/model";
 import { makeTempDir } from "../helpers/tempDir";
@@ -69,6 +70,40 @@ describe.skipIf(!HAS_TEST_MODEL)("a remote llama-server backend running the real
       expect(reply?.text).toBe(direct.text.trimEnd());
     } finally {
       await t.close();
+    }
+  }, 60_000);
+
+  it("counts with a local tokenizer of the same model when the server has none (OpenAI kind)", async () => {
+    const server = await startFakeBackend({ dialect: "openai", model: "stories" });
+    const t: TestCore = await openTestCore();
+    try {
+      const missing = await t.fail("backends.add", {
+        name: "o",
+        kind: "openai",
+        url: server.url,
+        tokenizerModel: "/nowhere/model.gguf",
+      });
+      expect(missing).toMatchObject({
+        code: "INVALID_INPUT",
+        message: "tokenizerModel: /nowhere/model.gguf does not exist",
+      });
+      await t.call("backends.add", {
+        name: "o",
+        kind: "openai",
+        url: server.url,
+        tokenizerModel: TEST_MODEL_PATH,
+      });
+      await t.call("backends.use", { name: "o" });
+      const character = await t.call("characters.create", { name: "Lily", greeting: "Hi! I am Lily." });
+      const { chat } = await t.call("chats.create", { characterId: character.id });
+      const report = await t.call("chats.prompt", { chatId: chat.id });
+      expect(report.backend?.tokenCounts).toBe("local-tokenizer");
+      const prompt = report.blocks.map((b) => b.text).join("");
+      // llama.cpp's own tokenization of the raw text (as a server does it), plus BOS.
+      expect(report.promptTokens).toBe(bridge.engine.countTokens(prompt) + 1);
+    } finally {
+      await t.close();
+      await server.close();
     }
   }, 60_000);
 

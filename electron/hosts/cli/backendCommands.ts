@@ -2,6 +2,7 @@
  * `backends add | list | test | use | rm`: remote inference servers. The CLI keeps no keys: a
  * backend's key is read from the environment variable named with --api-key-env.
  */
+import { resolve } from "node:path";
 import { BACKEND_KINDS, type BackendInfo, type BackendKind } from "../../../shared/domain/backend";
 import { fromApiError, isErrorCode } from "../../../shared/errors";
 import { parseCommand } from "./args";
@@ -23,6 +24,7 @@ export const BACKEND_COMMANDS: Record<string, Command> = {
         model: { type: "string" },
         "api-key-env": { type: "string" },
         "allow-plain-http": { type: "boolean" },
+        tokenizer: { type: "string" },
         ...json,
       },
       { min: 1, max: 1 },
@@ -39,6 +41,7 @@ export const BACKEND_COMMANDS: Record<string, Command> = {
       ...(typeof values.model === "string" ? { model: values.model } : {}),
       ...(typeof values["api-key-env"] === "string" ? { apiKeyEnv: values["api-key-env"] } : {}),
       ...(values["allow-plain-http"] === true ? { allowPlainHttp: true } : {}),
+      ...(typeof values.tokenizer === "string" ? { tokenizerModel: resolve(values.tokenizer) } : {}),
     });
     if (values.json) printJson(ctx, backend);
     else ctx.out(`Added backend ${backend.name} (${backend.kind}, ${backend.url})\n`);

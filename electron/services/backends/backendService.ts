@@ -3,6 +3,7 @@
  * report the server's model and context size), use (make one active), remove. Switching is
  * refused while a reply is being generated, so no generation changes engine halfway.
  */
+import { existsSync } from "node:fs";
 import type { ParsedRequestOf } from "../../../shared/api/contract";
 import { describeIssues } from "../../../shared/api/validate";
 import {
@@ -41,6 +42,7 @@ export class BackendService {
       apiKey: "none",
       apiKeyEnv: null,
       allowPlainHttp: false,
+      tokenizerModel: null,
       active: settings.activeBackend === LOCAL_BACKEND,
     };
     return [local, ...settings.backends.map((b) => info(b, settings))];
@@ -57,6 +59,9 @@ export class BackendService {
     });
     if (!parsed.success) throw new MasqueError("INVALID_INPUT", describeIssues(parsed.error.issues));
     const config = parsed.data;
+    if (config.tokenizerModel && !existsSync(config.tokenizerModel)) {
+      throw new MasqueError("INVALID_INPUT", `tokenizerModel: ${config.tokenizerModel} does not exist`);
+    }
     const settings = this.options.settings.getAll();
     if (settings.activeBackend === config.name)
       this.assertIdle(`changing the active backend "${config.name}"`);
@@ -126,6 +131,7 @@ function info(b: BackendConfig, settings: Settings): BackendInfo {
     apiKey: b.apiKeyEnv ? "env" : b.apiKeyStored ? "stored" : "none",
     apiKeyEnv: b.apiKeyEnv ?? null,
     allowPlainHttp: b.allowPlainHttp === true,
+    tokenizerModel: b.tokenizerModel ?? null,
     active: settings.activeBackend === b.name,
   };
 }

@@ -70,8 +70,8 @@ export interface RemoteBackendInfo {
   url: string;
   /** The model the server serves, once connected. */
   model: string | null;
-  /** "server": exact counts from the server's tokenizer; "estimate": a guess, flagged in the inspector. */
-  tokenCounts: "server" | "estimate";
+  /** "server" or "local-tokenizer": exact counts; "estimate": a guess, flagged in the inspector. */
+  tokenCounts: "server" | "local-tokenizer" | "estimate";
   /** Sampler settings this kind of server does not take (not sent). */
   ignoredSamplers: string[];
 }

@@ -24,6 +24,7 @@ import { StopMatcher } from "../stopMatcher";
 import type { Dialect, ServerDescription, StreamEnd } from "./dialect";
 import { backendError, formatDuration, type RemoteTarget, send } from "./http";
 import { llamaServerDialect } from "./llamaServerDialect";
+import { type LocalTokenizer, loadLocalTokenizer } from "./localTokenizer";
 import { openaiDialect } from "./openaiDialect";
 import { ignoredSamplers } from "./samplers";
 import { readSse } from "./sse";
@@ -52,6 +53,7 @@ export class RemoteEngine implements Engine {
   private error: ModelStatus["error"] = null;
   private readonly listeners = new Set<(status: ModelStatus) => void>();
   private readonly inFlight = new Set<AbortController>();
+  private tokenizer: LocalTokenizer | null = null;
 
   constructor(private readonly options: RemoteEngineOptions) {
     this.dialect = DIALECTS[options.config.kind];
@@ -118,11 +120,18 @@ export class RemoteEngine implements Engine {
       this.description = d;
       this.contextSize = d.contextSize ?? options.contextSize;
       const { dialect, target } = this;
+      const countTokens = d.tokenizes ? dialect.countTokens : undefined;
+      await this.tokenizer?.dispose();
+      this.tokenizer = null;
+      if (!countTokens && this.options.config.tokenizerModel) {
+        this.tokenizer = await loadLocalTokenizer(this.options.config.tokenizerModel);
+      }
+      const local = this.tokenizer;
       this.counts = new RemoteTokenCounts(
-        d.tokenizes && dialect.countTokens
-          ? (text, addSpecial) =>
-              dialect.countTokens?.(target, text, addSpecial, this.connectTimeoutMs) ?? Promise.resolve(0)
+        countTokens
+          ? (text, addSpecial) => countTokens(target, text, addSpecial, this.connectTimeoutMs)
           : null,
+        local ? (text, addSpecial) => local.count(text, addSpecial) : null,
       );
       this.setState("loaded", null);
     } catch (error) {
@@ -180,6 +189,8 @@ export class RemoteEngine implements Engine {
   async dispose(): Promise<void> {
     for (const controller of this.inFlight) controller.abort();
     this.listeners.clear();
+    await this.tokenizer?.dispose();
+    this.tokenizer = null;
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {

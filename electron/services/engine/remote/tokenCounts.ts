@@ -7,6 +7,9 @@
  * estimate and another round. Servers without a tokenizer get the estimate, flagged as such.
  */
 export type CountFetcher = (text: string, addSpecial: boolean) => Promise<number>;
+/** A synchronous exact counter (a local tokenizer of the same model). */
+export type LocalCounter = (text: string, addSpecial: boolean) => number;
+export type TokenCountSource = "server" | "local-tokenizer" | "estimate";
 
 const MAX_ROUNDS = 3;
 const CONCURRENCY = 8;
@@ -21,14 +24,18 @@ export class RemoteTokenCounts {
   private readonly cache = new Map<string, number>();
   private readonly misses = new Map<string, { text: string; addSpecial: boolean }>();
 
-  constructor(private readonly fetcher: CountFetcher | null) {}
+  constructor(
+    private readonly fetcher: CountFetcher | null,
+    private readonly local: LocalCounter | null = null,
+  ) {}
 
-  /** "server": exact counts from the server's tokenizer; "estimate": a guess. */
-  get source(): "server" | "estimate" {
-    return this.fetcher ? "server" : "estimate";
+  /** "server": the server's tokenizer; "local-tokenizer": a local GGUF's vocabulary; "estimate": a guess. */
+  get source(): TokenCountSource {
+    return this.fetcher ? "server" : this.local ? "local-tokenizer" : "estimate";
   }
 
   count(text: string, addSpecial: boolean): number {
+    if (!this.fetcher && this.local) return this.local(text, addSpecial);
     const key = `${addSpecial ? "P" : "T"}${text}`;
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;

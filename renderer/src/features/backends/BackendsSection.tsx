@@ -20,6 +20,7 @@ interface AddDraft {
   apiKeyEnv: string;
   apiKey: string;
   allowPlainHttp: boolean;
+  tokenizerModel: string;
 }
 
 const EMPTY: AddDraft = {
@@ -30,6 +31,7 @@ const EMPTY: AddDraft = {
   apiKeyEnv: "",
   apiKey: "",
   allowPlainHttp: false,
+  tokenizerModel: "",
 };
 
 /** Settings section: where replies are generated (this machine or a remote server), add and test servers. */
@@ -93,6 +95,7 @@ async function add(draft: AddDraft): Promise<void> {
     ...(draft.apiKeyEnv.trim() ? { apiKeyEnv: draft.apiKeyEnv.trim() } : {}),
     ...(draft.apiKey ? { apiKey: draft.apiKey } : {}),
     ...(draft.allowPlainHttp ? { allowPlainHttp: true } : {}),
+    ...(draft.tokenizerModel.trim() ? { tokenizerModel: draft.tokenizerModel.trim() } : {}),
   });
   await testBackend(draft.name.trim());
 }
@@ -223,6 +226,18 @@ function AddBackendForm({
             data-testid="backend-key"
             value={draft.apiKey}
             onChange={(e) => set("apiKey", e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">
+            Tokenizer model (optional: a local GGUF of the same model, for exact counts)
+          </span>
+          <input
+            data-testid="backend-tokenizer"
+            value={draft.tokenizerModel}
+            placeholder="/path/to/same-model.gguf"
+            spellCheck={false}
+            onChange={(e) => set("tokenizerModel", e.target.value)}
           />
         </label>
         <label className="check">

@@ -41,7 +41,9 @@ function ReportBody({ report }: Readonly<{ report: PromptReport }>) {
           {report.backend.model ? `, ${report.backend.model}` : ""}) ·{" "}
           {report.backend.tokenCounts === "estimate"
             ? "token counts are ESTIMATES (the server has no tokenizer)"
-            : "token counts from the server's tokenizer"}
+            : report.backend.tokenCounts === "local-tokenizer"
+              ? "token counts from the local tokenizer model"
+              : "token counts from the server's tokenizer"}
           {report.backend.ignoredSamplers.length
             ? ` · ignored by this server: ${report.backend.ignoredSamplers.join(", ")}`
             : ""}
