@@ -35,6 +35,8 @@ export interface ReplyPlan {
 export interface FakeBackendOptions {
   dialect: "llama-server" | "openai";
   koboldcpp?: boolean;
+  /** TabbyAPI: /v1/models lists every model in its folder, /v1/model is the loaded one. */
+  tabby?: { loaded: string; folder: string[] };
   model?: string;
   contextSize?: number;
   chatTemplate?: string;
@@ -132,10 +134,20 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
     },
   };
 
+  const tabby = options.tabby;
+  const tabbyRoutes: Record<string, Route> = tabby
+    ? {
+        "GET /v1/model": (res) =>
+          json(res, 200, { id: tabby.loaded, parameters: { max_seq_len: contextSize, rope_scale: 1 } }),
+        "GET /v1/models": (res) =>
+          json(res, 200, { object: "list", data: tabby.folder.map((id) => ({ id, object: "model" })) }),
+      }
+    : {};
+
   const routes: Record<string, Route> =
     options.dialect === "llama-server"
       ? llamaServerRoutes
-      : { ...openaiRoutes, ...(options.koboldcpp ? koboldRoutes : {}) };
+      : { ...openaiRoutes, ...(options.koboldcpp ? koboldRoutes : {}), ...tabbyRoutes };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://x").pathname;

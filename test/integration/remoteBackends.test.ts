@@ -198,6 +198,23 @@ describe("OpenAI-compatible backend", () => {
     expect(server.completions()[0]?.model).toBe("served");
   });
 
+  it("asks TabbyAPI for its loaded model, not the first one in its folder", async () => {
+    server = await startFakeBackend({
+      dialect: "openai",
+      model: "qwen-14b",
+      contextSize: 16384,
+      tabby: { loaded: "qwen-14b", folder: ["aaa-7b", "qwen-14b"] },
+    });
+    t = await openFakeCore();
+    await t.call("backends.add", { name: "tabby", kind: "openai", url: server.url });
+    expect(await t.call("backends.test", { name: "tabby" })).toEqual({
+      ok: true,
+      name: "tabby",
+      model: "qwen-14b",
+      contextSize: 16384,
+    });
+  });
+
   it("tells KoboldCpp to stop when the user stops", async () => {
     const chatId = await setup("openai", { koboldcpp: true, contextSize: 8192 });
     expect((await t.call("backends.test", { name: "box" })).contextSize).toBe(8192);

@@ -40,6 +40,8 @@ export async function send(target: RemoteTarget, path: string, options: RequestO
       method: options.method,
       headers,
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      // An API does not redirect; following one could carry the key to another place.
+      redirect: "error",
       signal,
     });
   } catch (error) {

@@ -16,6 +16,16 @@ export const openaiDialect: Dialect = {
   completionPath: "/v1/completions",
 
   async describe(target, model, timeoutMs): Promise<ServerDescription> {
+    const tabby = await tabbyModel(target, timeoutMs);
+    if (tabby && (!model || model === tabby.id)) {
+      return {
+        model: tabby.id,
+        contextSize: tabby.contextSize,
+        chatTemplate: null,
+        abortPath: null,
+        tokenizes: false,
+      };
+    }
     const listing = await requestJson(target, "/v1/models", { method: "GET", timeoutMs });
     const data = (listing as { data?: unknown }).data;
     if (!Array.isArray(data)) throw backendError(target, "GET /v1/models answered without a data list");
@@ -86,6 +96,27 @@ export const openaiDialect: Dialect = {
     };
   },
 };
+
+/**
+ * TabbyAPI lists every model in its folder under /v1/models; the loaded one is GET /v1/model
+ * (with its max_seq_len). Undefined for other servers.
+ */
+async function tabbyModel(
+  target: RemoteTarget,
+  timeoutMs: number,
+): Promise<{ id: string; contextSize: number | null } | undefined> {
+  try {
+    const answer = (await requestJson(target, "/v1/model", { method: "GET", timeoutMs })) as Record<
+      string,
+      unknown
+    >;
+    const parameters = (answer.parameters ?? {}) as Record<string, unknown>;
+    if (typeof answer.id !== "string" || typeof answer.parameters !== "object") return undefined;
+    return { id: answer.id, contextSize: optionalNumber(parameters.max_seq_len) ?? null };
+  } catch {
+    return undefined;
+  }
+}
 
 /** KoboldCpp's context size (null if it did not say); undefined when the server is not KoboldCpp. */
 async function koboldContext(target: RemoteTarget, timeoutMs: number): Promise<number | null | undefined> {
