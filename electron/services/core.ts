@@ -188,6 +188,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "settings.get": () => options.settings.getAll(),
     "settings.update": (input) => {
       const before = options.settings.getAll();
+      backends.checkPatch(input, before);
       const updated = options.settings.update(input);
       const changed = Object.keys(input).filter(
         (key) =>

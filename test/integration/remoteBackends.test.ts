@@ -417,6 +417,12 @@ describe("backend settings", () => {
     expect(await t.fail("backends.use", { name: "nope" })).toMatchObject({ code: "NOT_FOUND" });
     await t.call("backends.use", { name: "loop" });
     expect(await t.call("backends.remove", { name: "loop" })).toEqual({ deleted: true, active: "local" });
+    expect(await t.fail("settings.update", { activeBackend: "ghost" })).toMatchObject({
+      code: "INVALID_INPUT",
+      message: 'activeBackend: no backend named "ghost" (see backends list)',
+    });
+    expect((await t.call("settings.update", { activeBackend: "tls" })).activeBackend).toBe("tls");
+    expect((await t.call("model.status", {})).backend?.name).toBe("tls");
   });
 });
 

@@ -103,6 +103,23 @@ export class BackendService {
     return { deleted: true, active };
   }
 
+  /**
+   * A plain settings update that touches the backends keeps them consistent (the active one
+   * exists) and never switches under a running generation.
+   */
+  checkPatch(patch: Partial<Settings>, settings: Settings): void {
+    if (patch.activeBackend === undefined && patch.backends === undefined) return;
+    const active = patch.activeBackend ?? settings.activeBackend;
+    const list = patch.backends ?? settings.backends;
+    if (active !== LOCAL_BACKEND && !list.some((b) => b.name === active)) {
+      throw new MasqueError(
+        "INVALID_INPUT",
+        `activeBackend: no backend named "${active}" (see backends list)`,
+      );
+    }
+    if (active !== settings.activeBackend) this.assertIdle("switching backends");
+  }
+
   private find(name: string): BackendConfig {
     const found = this.options.settings.getAll().backends.find((b) => b.name === name);
     if (!found) throw new MasqueError("NOT_FOUND", `no backend named "${name}" (see backends list)`);

@@ -31,12 +31,16 @@ export interface EngineSwitchOptions {
 
 export class EngineSwitch implements Engine {
   private remoteEngine: { key: string; engine: RemoteEngine; stop: () => void } | null = null;
+  /** Resolved when the backend settings change, never per call (token counting calls this a lot). */
+  private active: Engine;
   private readonly listeners = new Set<(status: ModelStatus) => void>();
   private readonly stopLocal: () => void;
 
   constructor(private readonly options: EngineSwitchOptions) {
+    this.active = options.local;
+    this.active = this.resolve();
     this.stopLocal = options.local.onStatus((status) => {
-      if (this.current() === options.local) this.publish(status);
+      if (this.active === options.local) this.publish(status);
     });
   }
 
@@ -49,9 +53,10 @@ export class EngineSwitch implements Engine {
     });
   }
 
-  /** Call after `activeBackend` or `backends` changed: announces the now active engine's status. */
+  /** Call after `activeBackend` or `backends` changed: picks the engine anew and announces its status. */
   activeChanged(): void {
-    this.publish(this.current().status());
+    this.active = this.resolve();
+    this.publish(this.active.status());
   }
 
   private activeConfig(): BackendConfig | null {
@@ -61,14 +66,21 @@ export class EngineSwitch implements Engine {
   }
 
   private current(): Engine {
+    return this.active;
+  }
+
+  private resolve(): Engine {
     const config = this.activeConfig();
-    if (!config) return this.options.local;
+    if (!config) {
+      this.dropRemote();
+      return this.options.local;
+    }
     const key = JSON.stringify(config);
     if (this.remoteEngine?.key !== key) {
       this.dropRemote();
       const engine = new RemoteEngine({ config, apiKey: this.safeKey(config), ...this.options.remote });
       const stop = engine.onStatus((status) => {
-        if (this.remoteEngine?.engine === engine) this.publish(status);
+        if (this.active === engine) this.publish(status);
       });
       this.remoteEngine = { key, engine, stop };
     }
@@ -99,7 +111,8 @@ export class EngineSwitch implements Engine {
 
   load(path: string, options: LoadOptions): Promise<ModelStatus> {
     const engine = this.current();
-    if (engine instanceof RemoteEngine) apiKeyFor(engine.config, this.options.secrets);
+    // The key is read when connecting: a variable set (or a key stored) since is picked up.
+    if (engine instanceof RemoteEngine) engine.useApiKey(apiKeyFor(engine.config, this.options.secrets));
     return engine.load(path, options);
   }
 

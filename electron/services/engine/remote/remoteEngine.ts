@@ -66,6 +66,10 @@ export class RemoteEngine implements Engine {
     return this.options.config;
   }
 
+  useApiKey(apiKey: string | null): void {
+    this.target.apiKey = apiKey;
+  }
+
   remote(): RemoteBackendInfo {
     return {
       name: this.options.config.name,
