@@ -4,6 +4,7 @@
  * must never touch it.
  */
 import { readFileSync } from "node:fs";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Message } from "../../shared/domain/chat";
@@ -305,6 +306,25 @@ describe("failures are clear and lose nothing", () => {
     await server.close();
     const { error } = await failingSend(chatId);
     expect(error.code).toBe("BACKEND_UNAVAILABLE");
+  });
+
+  it("a server that accepts but never answers times out as BACKEND_UNAVAILABLE", async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      t = await openFakeCore({ internal: { remoteTimeouts: { connectTimeoutMs: 300 } } });
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      await t.call("backends.add", { name: "mute", kind: "llama-server", url });
+      const tested = await t.call("backends.test", { name: "mute" });
+      expect(tested.error).toEqual({
+        code: "BACKEND_UNAVAILABLE",
+        message: `Backend "mute" (${url}) cannot be reached: no answer to GET /props within 300 ms`,
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it("a refused key is BACKEND_ERROR that never shows the key", async () => {
