@@ -86,7 +86,8 @@ export class RemoteEngine implements Engine {
     const d = this.description;
     return {
       state: this.state,
-      path: config.url,
+      // No model file: `backend` and `info` describe the server.
+      path: null,
       info:
         this.state === "loaded" && d
           ? {

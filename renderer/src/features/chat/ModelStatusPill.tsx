@@ -28,7 +28,7 @@ export function ModelStatusPill({ onClick }: Readonly<{ onClick: () => void }>) 
       className={`status-pill status-${state}`}
       data-testid="model-status-pill"
       onClick={onClick}
-      title={status?.error?.message ?? status?.path ?? "Choose a model in Settings"}
+      title={status?.error?.message ?? status?.backend?.url ?? status?.path ?? "Choose a model in Settings"}
     >
       <span className="status-dot" aria-hidden="true" />
       <span className="visually-hidden">Model: </span>

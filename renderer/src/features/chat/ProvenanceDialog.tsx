@@ -29,6 +29,8 @@ function Row({ label, value, testId }: Readonly<{ label: string; value: string; 
 /** How a reply (swipe) was produced: model, template, sampler values, seed and timings. */
 export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Message; onClose: () => void }>) {
   const { provenance: p, stats } = message;
+  // A remote server's model has no file, size, hash or thread count on this machine.
+  const remote = p?.backend !== undefined && p.backend !== "local";
   return (
     <Dialog
       title="How this reply was generated"
@@ -55,11 +57,7 @@ export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Messa
         {p ? (
           <>
             <Row label="Backend" value={p.backend ?? "local"} testId="provenance-backend" />
-            <Row
-              label={p.backend && p.backend !== "local" ? "Model" : "Model file"}
-              value={p.modelFile}
-              testId="provenance-model"
-            />
+            <Row label={remote ? "Model" : "Model file"} value={p.modelFile} testId="provenance-model" />
             {p.ignoredSamplers?.length ? (
               <Row
                 label="Ignored by the server"
@@ -67,10 +65,14 @@ export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Messa
                 testId="provenance-ignored"
               />
             ) : null}
-            <Row label="Model size" value={formatSize(p.modelSize)} />
-            <Row label="Model hash" value={p.modelHash || "—"} />
+            {remote ? null : (
+              <>
+                <Row label="Model size" value={formatSize(p.modelSize)} />
+                <Row label="Model hash" value={p.modelHash || "—"} />
+              </>
+            )}
             <Row label="Template" value={p.template} />
-            <Row label="Threads" value={String(p.threads)} />
+            {remote ? null : <Row label="Threads" value={String(p.threads)} />}
             <Row label="Context size" value={`${p.contextSize.toLocaleString()} tokens`} />
             <Row label="Seed" value={p.seed === null ? "random" : String(p.seed)} />
             <Row label="Dropped messages" value={String(p.droppedMessages)} />
