@@ -112,7 +112,7 @@ export class EngineSwitch implements Engine {
   load(path: string, options: LoadOptions): Promise<ModelStatus> {
     const engine = this.current();
     // The key is read when connecting: a variable set (or a key stored) since is picked up.
-    if (engine instanceof RemoteEngine) engine.useApiKey(apiKeyFor(engine.config, this.options.secrets));
+    if (engine instanceof RemoteEngine) engine.setApiKey(apiKeyFor(engine.config, this.options.secrets));
     return engine.load(path, options);
   }
 

@@ -66,7 +66,7 @@ export class RemoteEngine implements Engine {
     return this.options.config;
   }
 
-  useApiKey(apiKey: string | null): void {
+  setApiKey(apiKey: string | null): void {
     this.target.apiKey = apiKey;
   }
 
