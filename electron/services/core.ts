@@ -43,7 +43,10 @@ export interface CoreInternals extends Core {
   readonly chats: ChatService;
   readonly generations: GenerationService;
   readonly models: ModelService;
+  /** The local engine (node-llama-cpp), whichever backend is active. */
   readonly engine: Engine;
+  /** What the services use: the local engine or the active remote backend. */
+  readonly engines: EngineSwitch;
   readonly imports: ImportService;
   readonly leases: ChatLeases;
 }
@@ -253,7 +256,8 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     chats,
     generations,
     models,
-    engine,
+    engine: localEngine,
+    engines: engine,
     leases,
     dispatch,
     subscribe: (listener) => events.subscribe(listener),

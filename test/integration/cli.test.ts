@@ -130,12 +130,14 @@ describe("masque CLI", () => {
       expect(doc.chatId).toBe(chatId);
       expect(Object.keys(doc.reply)).toEqual(["id", "text", "stopReason", "stats"]);
       expect(Object.keys(doc.reply.stats).sort()).toEqual([
+        "backend",
         "evaluatedTokens",
         "generatedTokens",
         "promptTokens",
         "tokensPerSecond",
         "ttftMs",
       ]);
+      expect(doc.reply.stats.backend).toBe("local");
       expect(doc.reply.stats.generatedTokens).toBeGreaterThan(0);
       expect(doc.reply.stats.generatedTokens).toBeLessThanOrEqual(24);
       // A new process has an empty KV cache: the whole prompt is evaluated.
