@@ -4,29 +4,15 @@
  */
 import type { TemplateInfo } from "../../../shared/api/contract";
 import type { CharacterRecord, CharacterSummary } from "../../../shared/domain/card";
-import type { ChatSummary, ChatView, GenerationKind } from "../../../shared/domain/chat";
+import type { ChatSummary, ChatView } from "../../../shared/domain/chat";
 import type { CharacterSort, ImportProgress, ImportReport, TagCount } from "../../../shared/domain/library";
 import type { ModelStatus } from "../../../shared/domain/model";
 import type { Settings } from "../../../shared/domain/settings";
 import type { ApiError } from "../../../shared/errors";
 import { createStore, useStore } from "./createStore";
+import { EMPTY_STREAMS, type StreamState, type StreamsState } from "./streams";
 
-/** A reply being generated, assembled from `generation.*` events (and `pendingGeneration` after a reload). */
-export interface StreamState {
-  generationId: string;
-  chatId: number;
-  text: string;
-  /** True once the text is known from its first token (we saw `generation.started` or merged a snapshot). */
-  complete: boolean;
-  /** Creation order, to tell which streams a later `chats.get` snapshot can vouch for. */
-  seq: number;
-  /** What is being generated; null while only deltas are known (shown like a reply). */
-  kind: GenerationKind | null;
-  /** The message the new reply or swipe hangs under. */
-  parentId: number | null;
-  /** For "continue": the message being extended. */
-  messageId: number | null;
-}
+export type { StreamState } from "./streams";
 
 /** An impersonation's result, waiting for the message box of its chat to take it. */
 export interface ComposerDraft {
@@ -75,7 +61,15 @@ export interface AppState {
   activeChatId: number | null;
   /** The active chat as last fetched (and patched by events); null while loading. */
   chatView: ChatView | null;
-  streams: Record<string, StreamState>;
+  /**
+   * Counts the requests for `chatView`: an answer applies only while its number is the latest, so
+   * a slow read never overwrites what a later one (or a view returned by an action) showed.
+   */
+  viewTicket: number;
+  /** An earlier page of the active chat is being read. */
+  loadingEarlier: boolean;
+  /** Replies, swipes, continues and drafts being generated (see `streams.ts`). */
+  streams: StreamsState;
   composerDraft: ComposerDraft | null;
   /** Prompt templates for the pickers (loaded on first use). */
   templates: TemplateInfo[] | null;
@@ -102,7 +96,9 @@ export const appStore = createStore<AppState>({
   chatsLoaded: false,
   activeChatId: null,
   chatView: null,
-  streams: {},
+  viewTicket: 0,
+  loadingEarlier: false,
+  streams: EMPTY_STREAMS,
   composerDraft: null,
   templates: null,
   sending: false,
@@ -119,7 +115,7 @@ export function useAppState<T>(selector: (state: AppState) => T): T {
 /** The reply streaming in the active chat, if any. */
 export function selectActiveStream(state: AppState): StreamState | undefined {
   if (state.activeChatId === null) return undefined;
-  for (const stream of Object.values(state.streams)) {
+  for (const stream of Object.values(state.streams.byId)) {
     if (stream.chatId === state.activeChatId) return stream;
   }
   return undefined;
