@@ -30,7 +30,10 @@ export interface LongChatSeed {
   chatIds: { empty: number; short: number; long: number };
   /** Ids of the long chat's messages, root first. */
   longMessageIds: number[];
+  shortMessageIds: number[];
   sessionIds: { short: number; long: number };
+  /** Messages in each reference session. */
+  sessionSizes: { short: number; long: number };
 }
 
 const WORDS = (
@@ -149,7 +152,9 @@ export function seedLongChat(dataDir: string, options: LongChatSeedOptions = {})
       titles,
       chatIds: { empty: empty.chatId, short: short.chatId, long: long.chatId },
       longMessageIds: long.ids,
+      shortMessageIds: short.ids,
       sessionIds: { short: sessionId(shortSessionMessages), long: sessionId(longSessionMessages) },
+      sessionSizes: { short: shortSessionMessages, long: longSessionMessages },
     };
   } finally {
     database.close();
