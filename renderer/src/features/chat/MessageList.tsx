@@ -12,6 +12,9 @@ import "./messages.css";
 /** Earlier messages are read when the reader comes within this many screens of the top. */
 const EARLIER_WITHIN_SCREENS = 1.5;
 
+/** The reader counts as at the end of the chat within this distance of it (px). */
+const AT_END_PX = 32;
+
 /** Room above the first message: for the "load earlier" button while there are earlier pages. */
 const PADDING_TOP = 20;
 const PADDING_TOP_WITH_EARLIER = 60;
@@ -100,6 +103,17 @@ function ChatRows({ view }: Readonly<{ view: ChatView }>) {
     virtualizer.scrollToEnd();
   }, []);
 
+  // The virtualizer follows rows added at the end; a row replaced there (the streamed bubble by
+  // the stored reply) is followed here, as is the reader's own message, wherever they had scrolled.
+  const atEnd = useRef(true);
+  const last = rows.at(-1);
+  const lastKey = rowKey(last);
+  const sentByReader = last?.kind === "message" && last.message.role === "user";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the last row changes
+  useLayoutEffect(() => {
+    if (atEnd.current || sentByReader) virtualizer.scrollToEnd();
+  }, [lastKey]);
+
   const onPin = useCallback((messageId: number, pin: boolean) => {
     setPinned((current) => {
       if (current.has(messageId) === pin) return current;
@@ -123,7 +137,9 @@ function ChatRows({ view }: Readonly<{ view: ChatView }>) {
       className="message-scroll virtual-scroll-area"
       ref={scrollRef}
       data-testid="message-scroll"
-      onScroll={() => {
+      onScroll={(event) => {
+        const el = event.currentTarget;
+        atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < AT_END_PX;
         if (canLoadEarlier && nearTop()) void loadEarlier(chatId);
       }}
     >
