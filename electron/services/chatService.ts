@@ -8,6 +8,7 @@ import { MasqueError } from "../../shared/errors";
 import type { CharacterRepository } from "../storage/characterRepository";
 import type { ChatRepository } from "../storage/chatRepository";
 import type { GenerationService } from "./generationService";
+import type { ChatLocks } from "./locks/chatLocks";
 import { listTemplates } from "./templates";
 
 /** Messages in a page of `chats.messages` when the caller names no limit. */
@@ -18,6 +19,7 @@ export class ChatService {
     private readonly chats: ChatRepository,
     private readonly characters: CharacterRepository,
     private readonly generations: GenerationService,
+    private readonly locks: ChatLocks,
   ) {}
 
   create(characterId: number): ChatView {
@@ -40,6 +42,7 @@ export class ChatService {
       options: this.chats.options(chatId) as ChatOptions,
       activeLeafId: chat.activeLeafId,
       messages: this.chats.activePath(chatId),
+      hasEarlier: false,
       pendingGeneration: this.generations.pending(chatId),
     };
   }
@@ -51,17 +54,17 @@ export class ChatService {
   /** Makes `messageId` and its newest branch the active path. */
   selectSwipe(messageId: number): ChatView {
     const message = this.chats.getMessage(messageId);
-    this.generations.assertIdle(message.chatId);
-    this.chats.setActiveLeaf(message.chatId, this.chats.latestLeafUnder(messageId));
+    this.locks.edit(message.chatId, () =>
+      this.chats.setActiveLeaf(message.chatId, this.chats.latestLeafUnder(messageId)),
+    );
     return this.view(message.chatId);
   }
 
   editMessage(messageId: number, text: string): Message {
-    const message = this.chats.getMessage(messageId);
-    this.generations.assertIdle(message.chatId);
     if (!text.trim())
       throw new MasqueError("INVALID_INPUT", "text: a message cannot be empty; delete it instead");
-    return this.chats.updateText(messageId, text);
+    const message = this.chats.getMessage(messageId);
+    return this.locks.edit(message.chatId, () => this.chats.updateText(messageId, text));
   }
 
   /**
@@ -70,15 +73,16 @@ export class ChatService {
    */
   deleteMessage(messageId: number, withDescendants = false): ChatView {
     const message = this.chats.getMessage(messageId);
-    this.generations.assertIdle(message.chatId);
-    if (!withDescendants && message.parentId === null && this.chats.countDescendants(messageId) > 0) {
-      // Its replies would become greetings themselves.
-      throw new MasqueError(
-        "INVALID_INPUT",
-        "a greeting with replies can only be deleted together with them (withDescendants); or swipe to another greeting",
-      );
-    }
-    this.chats.deleteMessage(messageId, withDescendants);
+    this.locks.edit(message.chatId, () => {
+      if (!withDescendants && message.parentId === null && this.chats.countDescendants(messageId) > 0) {
+        // Its replies would become greetings themselves.
+        throw new MasqueError(
+          "INVALID_INPUT",
+          "a greeting with replies can only be deleted together with them (withDescendants); or swipe to another greeting",
+        );
+      }
+      this.chats.deleteMessage(messageId, withDescendants);
+    });
     return this.view(message.chatId);
   }
 
@@ -105,12 +109,15 @@ export class ChatService {
         `templateId: unknown template "${changes.templateId}"; one of ${known.join(", ")}`,
       );
     }
-    const options = { ...(this.chats.options(chatId) as ChatOptions) } as Record<string, unknown>;
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) delete options[key];
-      else if (value !== undefined) options[key] = value;
-    }
-    this.chats.setOptions(chatId, options);
+    this.chats.getChat(chatId);
+    this.locks.edit(chatId, () => {
+      const options = { ...(this.chats.options(chatId) as ChatOptions) } as Record<string, unknown>;
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === null) delete options[key];
+        else if (value !== undefined) options[key] = value;
+      }
+      this.chats.setOptions(chatId, options);
+    });
     return this.view(chatId);
   }
 

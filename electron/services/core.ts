@@ -10,6 +10,7 @@ import { MasqueError, type Result, toApiError } from "../../shared/errors";
 import { CharacterRepository } from "../storage/characterRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
+import { PartialReplyRepository } from "../storage/partialReplyRepository";
 import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
 import { CharacterService } from "./characterService";
 import { ChatService } from "./chatService";
@@ -18,8 +19,14 @@ import type { Engine } from "./engine/engine";
 import { LlamaEngine } from "./engine/llamaEngine";
 import { EventBus } from "./eventBus";
 import { ExportService } from "./export/exportService";
+import { GenerationPlanner } from "./generationPlan";
+import { GenerationRunner } from "./generationRunner";
 import { GenerationService } from "./generationService";
 import { ImportService } from "./import/importService";
+import { InterruptedReplies } from "./interruptedReplies";
+import { ChatLeases, type ChatLeasesOptions } from "./locks/chatLeases";
+import { ChatLocks } from "./locks/chatLocks";
+import { createLoreServices } from "./lore";
 import { ModelService } from "./modelService";
 import { applyPreset, deletePreset, savePreset } from "./presets";
 import { listTemplates } from "./templates";
@@ -32,11 +39,21 @@ export interface CoreInternals extends Core {
   readonly handlers: Handlers;
   readonly chats: ChatService;
   readonly generations: GenerationService;
+  readonly models: ModelService;
   readonly engine: Engine;
   readonly imports: ImportService;
+  readonly leases: ChatLeases;
 }
 
-export async function createCore(options: CoreOptions & { engine?: Engine }): Promise<CoreInternals> {
+/** What tests and tools may replace: the engine, the lease timing, how often deltas and partial replies go out. */
+export interface CoreInternalOptions {
+  engine?: Engine;
+  leases?: Omit<ChatLeasesOptions, "onFree">;
+  partialSaveIntervalMs?: number;
+  deltaIntervalMs?: number;
+}
+
+export async function createCore(options: CoreOptions & CoreInternalOptions): Promise<CoreInternals> {
   const database = openDatabase(options.dataDir);
   const events = new EventBus();
   const engine =
@@ -47,17 +64,46 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     });
   const characterRepository = new CharacterRepository(database);
   const characters = new CharacterService(characterRepository);
-  const models = new ModelService(engine, options.settings);
   const chatRepository = new ChatRepository(database);
-  const generations = new GenerationService(
-    chatRepository,
-    characterRepository,
-    options.settings,
+  const partials = new PartialReplyRepository(database);
+  const interrupted = new InterruptedReplies(partials, chatRepository);
+  const leases = new ChatLeases(database, {
+    ...options.leases,
+    onFree: (chatId) => interrupted.recover(chatId),
+  });
+  // Replies a crashed process left half-written come back as "interrupted" messages.
+  leases.recoverStale(partials.chatIds(), (chatId, error) =>
+    options.log?.(`recovering the interrupted reply of chat ${chatId} failed: ${(error as Error).message}`),
+  );
+  const locks = new ChatLocks(leases);
+  const models = new ModelService(engine, options.settings, {
+    generatingChats: () => locks.count(),
+    runningGenerations: () => generations.running(),
+  });
+  const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine);
+  const generations = new GenerationService({
+    chats: chatRepository,
     engine,
     models,
-    events,
-  );
-  const chats = new ChatService(chatRepository, characterRepository, generations);
+    locks,
+    planner,
+    runner: new GenerationRunner({
+      engine,
+      events,
+      chats: chatRepository,
+      partials,
+      planner,
+      transaction: (work) => database.transaction(work),
+      ...(options.partialSaveIntervalMs === undefined
+        ? {}
+        : { partialSaveIntervalMs: options.partialSaveIntervalMs }),
+      ...(options.deltaIntervalMs === undefined ? {} : { deltaIntervalMs: options.deltaIntervalMs }),
+      ...(options.log ? { log: options.log } : {}),
+    }),
+    transaction: (work) => database.transaction(work),
+    ownerId: leases.owner.id,
+  });
+  const chats = new ChatService(chatRepository, characterRepository, generations, locks);
   const sessions = new ReferenceSessionRepository(database);
   const imports = new ImportService(
     database,
@@ -67,7 +113,13 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     join(options.dataDir, "uploads"),
   );
   const exports = new ExportService(chatRepository, characterRepository, options.settings);
-  const stopStatusEvents = engine.onStatus((status) => events.emit("model.status", status));
+  const { personas, lorebooks } = createLoreServices(
+    database,
+    characterRepository,
+    options.settings,
+    imports.uploadsDir,
+  );
+  const stopStatusEvents = models.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {
     "app.info": () => ({ version: options.version, host: options.host, dataDir: options.dataDir }),
@@ -96,10 +148,11 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     "chats.get": (input) =>
       input.limit === undefined ? chats.view(input.chatId) : chats.viewLatest(input.chatId, input.limit),
     "chats.messages": (input) => chats.messagesBefore(input.chatId, input.beforeId, input.limit),
-    "chats.send": (input) => generations.send(input.chatId, input.text, input.options),
-    "chats.regenerate": (input) => generations.regenerate(input.chatId, input.messageId, input.options),
-    "chats.continue": (input) => generations.continue(input.chatId, input.options),
-    "chats.impersonate": (input) => generations.impersonate(input.chatId, input.options),
+    "chats.send": (input) => generations.send(input.chatId, input.text, input.options, input.generationId),
+    "chats.regenerate": (input) =>
+      generations.regenerate(input.chatId, input.messageId, input.options, input.generationId),
+    "chats.continue": (input) => generations.continue(input.chatId, input.options, input.generationId),
+    "chats.impersonate": (input) => generations.impersonate(input.chatId, input.options, input.generationId),
     "chats.swipes": (input) => chats.swipes(input.messageId),
     "chats.selectSwipe": (input) => chats.selectSwipe(input.messageId),
     "chats.editMessage": (input) => chats.editMessage(input.messageId, input.text),
@@ -127,6 +180,29 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     },
     "model.status": () => models.status(),
     "model.load": (input) => models.load(input),
+    "personas.list": () => personas.list(),
+    "personas.get": (input) => personas.get(input.id),
+    "personas.create": (input) => personas.create(input),
+    "personas.update": (input) => personas.update(input),
+    "personas.delete": (input) => personas.delete(input.id),
+    "personas.setDefault": (input) => personas.setDefault(input.id),
+    "personas.avatar": (input) => personas.avatar(input.id),
+    "personas.forChat": (input) => personas.forChat(input.chatId),
+    "personas.setForChat": (input) => personas.setForChat(input.chatId, input.personaId),
+    "lorebooks.list": () => lorebooks.list(),
+    "lorebooks.get": (input) => lorebooks.get(input.id),
+    "lorebooks.create": (input) => lorebooks.create(input),
+    "lorebooks.update": (input) => lorebooks.update(input),
+    "lorebooks.delete": (input) => lorebooks.delete(input.id),
+    "lorebooks.import": (input) => lorebooks.import(input),
+    "lorebooks.export": (input) => lorebooks.export(input.id, input.format),
+    "lorebooks.saveEntry": (input) => lorebooks.saveEntry(input.lorebookId, input.entry),
+    "lorebooks.deleteEntry": (input) => lorebooks.deleteEntry(input.lorebookId, input.uid),
+    "lorebooks.attach": (input) => lorebooks.attach(input),
+    "lorebooks.detach": (input) => lorebooks.detach(input),
+    "lorebooks.forChat": (input) => lorebooks.forChat(input.chatId),
+    "notes.get": (input) => lorebooks.note(input.chatId),
+    "notes.set": (input) => lorebooks.setNote(input.chatId, input.note),
   };
 
   async function dispatch(method: string, input: unknown): Promise<Result<unknown>> {
@@ -150,7 +226,9 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     imports,
     chats,
     generations,
+    models,
     engine,
+    leases,
     dispatch,
     subscribe: (listener) => events.subscribe(listener),
     async dispose() {
@@ -159,6 +237,8 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
       stopStatusEvents();
       await generations.abortAll();
       await imports.cancelAll();
+      models.dispose();
+      leases.dispose();
       await engine.dispose();
       database.close();
     },

@@ -1,124 +1,171 @@
 /**
  * Everything that asks the model for text: send (a reply to a new user message), regenerate (a
  * new swipe of any character message), continue (extend the last reply), impersonate (draft the
- * user's next message). Each returns a generation id at once; text streams as batched delta
- * events; the result is stored when generation ends (a stopped reply keeps its text).
+ * user's next message).
+ *
+ * Each call, before any await, reserves its generation id (the caller's or a new one) and takes
+ * the chat's lock (BUSY if another operation, here or in another process, holds it); then it waits
+ * for the model (loading it if needed, visibly through `model.status`), fits the prompt into the
+ * budget (CONTEXT_OVERFLOW stores nothing and frees the chat), stores the user's message and
+ * returns. The generation's events start on a later macrotask, after the call has returned.
  */
-import { randomInt, randomUUID } from "node:crypto";
-import { basename } from "node:path";
+import { randomUUID } from "node:crypto";
 import type {
   GenerationOptions,
   GenerationStarted,
   PromptReport,
   SendResult,
 } from "../../shared/api/contract";
-import type { GenerationKind, Message, PendingGeneration } from "../../shared/domain/chat";
-import { SAMPLER_KEYS, type Settings } from "../../shared/domain/settings";
-import { MasqueError, toApiError } from "../../shared/errors";
-import type { AssembledPrompt, AssembleMode, PromptMessage } from "../../shared/prompt/assemble";
-import type { CharacterRepository } from "../storage/characterRepository";
+import type { PendingGeneration } from "../../shared/domain/chat";
+import { MasqueError } from "../../shared/errors";
 import type { ChatRepository } from "../storage/chatRepository";
-import type { SettingsStore } from "../storage/settingsStore";
-import { DeltaBatcher } from "./deltaBatcher";
-import type { Engine, GenerateResult, SamplerSettings } from "./engine/engine";
-import type { EventBus } from "./eventBus";
+import type { Engine } from "./engine/engine";
+import type { GenerationPlanner, Plan } from "./generationPlan";
+import type { GenerationRunner, LiveGeneration } from "./generationRunner";
+import type { ChatLock, ChatLocks } from "./locks/chatLocks";
 import type { ModelService } from "./modelService";
-import { buildPrompt } from "./promptBuilder";
 
-interface ActiveGeneration extends PendingGeneration {
+/** A call between its start and the launch of its generation (waiting for the model, planning). */
+interface Ticket {
+  id: string;
   chatId: number;
-  controller: AbortController;
+  aborted: boolean;
+  launched: boolean;
+  /** The chat's lock, handed to the generation at launch. */
+  lock: ChatLock | null;
+}
+
+interface ActiveGeneration extends LiveGeneration {
+  lock: ChatLock;
   done: Promise<void>;
 }
 
-interface Plan {
-  chatId: number;
-  kind: GenerationKind;
-  parentId: number | null;
-  /** The message a "continue" extends. */
-  target: Message | null;
-  prompt: AssembledPrompt & { resolved: { template: { id: string } } };
-  maxTokens: number;
-  seed: number;
-  sampler: SamplerSettings;
+export interface GenerationServiceOptions {
+  chats: ChatRepository;
+  engine: Engine;
+  models: ModelService;
+  locks: ChatLocks;
+  planner: GenerationPlanner;
+  runner: GenerationRunner;
+  transaction: <T>(work: () => T) => T;
+  /** Who owns this core's leases and partial replies. */
+  ownerId: string;
 }
-
-const FINISHED_IDS_KEPT = 200;
 
 export class GenerationService {
   private readonly active = new Map<string, ActiveGeneration>();
-  private readonly finished: string[] = [];
+  private readonly preparing = new Map<string, Ticket>();
+  /** Every id this process has accepted: a generation id is never reused. */
+  private readonly used = new Set<string>();
+  private readonly chats: ChatRepository;
+  private readonly planner: GenerationPlanner;
 
-  constructor(
-    private readonly chats: ChatRepository,
-    private readonly characters: CharacterRepository,
-    private readonly settings: SettingsStore,
-    private readonly engine: Engine,
-    private readonly models: ModelService,
-    private readonly events: EventBus,
-  ) {}
+  constructor(private readonly options: GenerationServiceOptions) {
+    this.chats = options.chats;
+    this.planner = options.planner;
+  }
 
-  async send(chatId: number, text: string, options: GenerationOptions = {}): Promise<SendResult> {
-    const chat = this.chats.getChat(chatId);
-    this.assertIdle(chatId);
-    await this.models.ensureLoaded();
-    const history = [...this.history(chatId, chat.activeLeafId), { id: 0, role: "user" as const, text }];
-    // Budget first: a message that cannot fit is refused before anything is stored.
-    const plan = this.plan(chatId, "reply", history, "reply", options);
-    const user = this.chats.addMessage({ chatId, parentId: chat.activeLeafId, role: "user", text });
-    const started = this.start({ ...plan, parentId: user.id });
-    return { ...started, userMessageId: user.id };
+  send(
+    chatId: number,
+    text: string,
+    options: GenerationOptions = {},
+    generationId?: string,
+  ): Promise<SendResult> {
+    return this.begin(chatId, generationId, (ticket) => {
+      const chat = this.chats.getChat(chatId);
+      const history = [
+        ...this.planner.history(chatId, chat.activeLeafId),
+        { id: 0, role: "user" as const, text },
+      ];
+      // Budget first: a message that cannot fit is refused before anything is stored.
+      const plan = this.planner.plan(chatId, "reply", history, "reply", options, { parentId: null });
+      const user = this.options.transaction(() => {
+        const user = this.chats.addMessage({ chatId, parentId: chat.activeLeafId, role: "user", text });
+        plan.parentId = user.id;
+        this.options.runner.savePartial(ticket.id, plan, this.options.ownerId);
+        return user;
+      });
+      const started = this.launch(ticket, plan);
+      return { ...started, userMessageId: user.id, userMessage: user };
+    });
   }
 
   /** A new swipe of a character message (default: the last one); the new swipe becomes active. */
-  async regenerate(
+  regenerate(
     chatId: number,
     messageId?: number,
     options: GenerationOptions = {},
+    generationId?: string,
   ): Promise<GenerationStarted> {
-    const chat = this.chats.getChat(chatId);
-    this.assertIdle(chatId);
-    const leaf = chat.activeLeafId === null ? null : this.chats.getMessage(chat.activeLeafId);
-    const target = messageId === undefined ? leaf : this.chats.getMessage(messageId);
-    if (!target || target.chatId !== chatId) {
-      throw new MasqueError("NOT_FOUND", `message ${messageId ?? "(none)"} is not in chat ${chatId}`);
-    }
-    await this.models.ensureLoaded();
-    if (target.role === "user") {
-      // Nothing to swipe yet: answer the user's message.
-      const plan = this.plan(chatId, "reply", this.history(chatId, target.id), "reply", options);
-      return this.start({ ...plan, parentId: target.id });
-    }
-    const plan = this.plan(chatId, "swipe", this.history(chatId, target.parentId), "reply", options);
-    return this.start({ ...plan, parentId: target.parentId });
+    return this.begin(
+      chatId,
+      generationId,
+      (ticket, target) => {
+        // A user message has nothing to swipe yet: answer it.
+        const parentId = target.role === "user" ? target.id : target.parentId;
+        const kind = target.role === "user" ? "reply" : "swipe";
+        const history = this.planner.history(chatId, parentId);
+        const plan = this.planner.plan(chatId, kind, history, "reply", options, { parentId });
+        return this.launchStored(ticket, plan);
+      },
+      () => {
+        const leafId = this.chats.getChat(chatId).activeLeafId;
+        const target =
+          messageId !== undefined
+            ? this.chats.getMessage(messageId)
+            : leafId === null
+              ? null
+              : this.chats.getMessage(leafId);
+        if (!target || target.chatId !== chatId) {
+          throw new MasqueError("NOT_FOUND", `message ${messageId ?? "(none)"} is not in chat ${chatId}`);
+        }
+        return target;
+      },
+    );
   }
 
   /** Extends the last character message of the active path. */
-  async continue(chatId: number, options: GenerationOptions = {}): Promise<GenerationStarted> {
-    const chat = this.chats.getChat(chatId);
-    this.assertIdle(chatId);
-    const leaf = chat.activeLeafId === null ? null : this.chats.getMessage(chat.activeLeafId);
-    if (leaf?.role !== "character") {
-      throw new MasqueError("INVALID_INPUT", "continue needs a character message at the end of the chat");
-    }
-    await this.models.ensureLoaded();
-    const plan = this.plan(chatId, "continue", this.history(chatId, leaf.id), "continue", options);
-    return this.start({ ...plan, parentId: leaf.parentId, target: leaf });
+  continue(
+    chatId: number,
+    options: GenerationOptions = {},
+    generationId?: string,
+  ): Promise<GenerationStarted> {
+    return this.begin(
+      chatId,
+      generationId,
+      (ticket, leaf) => {
+        const history = this.planner.history(chatId, leaf.id);
+        const plan = this.planner.plan(chatId, "continue", history, "continue", options, {
+          parentId: leaf.parentId,
+          target: leaf,
+        });
+        return this.launchStored(ticket, plan);
+      },
+      () => {
+        const leafId = this.chats.getChat(chatId).activeLeafId;
+        const leaf = leafId === null ? null : this.chats.getMessage(leafId);
+        if (leaf?.role !== "character") {
+          throw new MasqueError("INVALID_INPUT", "continue needs a character message at the end of the chat");
+        }
+        return leaf;
+      },
+    );
   }
 
   /** Drafts the user's next message in the user's voice; it is never stored or sent. */
-  async impersonate(chatId: number, options: GenerationOptions = {}): Promise<GenerationStarted> {
-    const chat = this.chats.getChat(chatId);
-    this.assertIdle(chatId);
-    await this.models.ensureLoaded();
-    const plan = this.plan(
-      chatId,
-      "impersonate",
-      this.history(chatId, chat.activeLeafId),
-      "impersonate",
-      options,
-    );
-    return this.start({ ...plan, parentId: chat.activeLeafId });
+  impersonate(
+    chatId: number,
+    options: GenerationOptions = {},
+    generationId?: string,
+  ): Promise<GenerationStarted> {
+    return this.begin(chatId, generationId, (ticket) => {
+      const leafId = this.chats.getChat(chatId).activeLeafId;
+      const history = this.planner.history(chatId, leafId);
+      const plan = this.planner.plan(chatId, "impersonate", history, "impersonate", options, {
+        parentId: leafId,
+      });
+      return this.launch(ticket, plan);
+    });
   }
 
   abort(generationId: string): { aborted: boolean } {
@@ -127,10 +174,16 @@ export class GenerationService {
       generation.controller.abort();
       return { aborted: true };
     }
-    if (this.finished.includes(generationId)) return { aborted: false };
+    const ticket = this.preparing.get(generationId);
+    if (ticket) {
+      ticket.aborted = true;
+      return { aborted: true };
+    }
+    if (this.used.has(generationId)) return { aborted: false };
     throw new MasqueError("NOT_FOUND", `generation ${generationId} does not exist`);
   }
 
+  /** The chat's running generation: its text and seq exactly as after its last emitted event. */
   pending(chatId: number): PendingGeneration | null {
     const g = [...this.active.values()].find((a) => a.chatId === chatId);
     return g
@@ -140,14 +193,14 @@ export class GenerationService {
           parentId: g.parentId,
           messageId: g.messageId,
           text: g.text,
+          seq: g.seq,
         }
       : null;
   }
 
-  assertIdle(chatId: number): void {
-    if ([...this.active.values()].some((g) => g.chatId === chatId)) {
-      throw new MasqueError("BUSY", `chat ${chatId} is generating; stop it or wait`);
-    }
+  /** Generations launched and not ended yet. */
+  running(): number {
+    return this.active.size;
   }
 
   /** Resolves when the generation has ended and its result is stored (for the CLI and tests). */
@@ -156,6 +209,7 @@ export class GenerationService {
   }
 
   async abortAll(): Promise<void> {
+    for (const ticket of this.preparing.values()) ticket.aborted = true;
     const running = [...this.active.values()];
     for (const g of running) g.controller.abort();
     await Promise.all(running.map((g) => g.done));
@@ -163,16 +217,18 @@ export class GenerationService {
 
   /** The prompt behind the chat's last reply (or the next one), for the prompt inspector. */
   async promptReport(chatId: number): Promise<PromptReport> {
+    this.chats.getChat(chatId);
+    await this.options.models.ensureLoaded();
     const chat = this.chats.getChat(chatId);
-    await this.models.ensureLoaded();
     const leaf = chat.activeLeafId === null ? null : this.chats.getMessage(chat.activeLeafId);
     const replied = leaf?.role === "character" && leaf.stats !== null && leaf.parentId !== null;
-    const history = this.history(chatId, replied ? (leaf?.parentId ?? null) : chat.activeLeafId);
-    const plan = this.plan(chatId, "reply", history, "reply", {});
-    const loaded = this.engine.loaded();
+    const parentId = replied ? (leaf?.parentId ?? null) : chat.activeLeafId;
+    const history = this.planner.history(chatId, parentId);
+    const plan = this.planner.plan(chatId, "reply", history, "reply", {}, { parentId });
+    const loaded = this.options.engine.loaded();
     return {
       templateId: plan.prompt.resolved.template.id,
-      templateLabel: (plan.prompt.resolved as { label?: string }).label ?? plan.prompt.resolved.template.id,
+      templateLabel: plan.prompt.resolved.label,
       contextSize: loaded?.contextSize ?? 0,
       maxReplyTokens: plan.maxTokens,
       budget: plan.prompt.budget,
@@ -196,163 +252,83 @@ export class GenerationService {
     };
   }
 
-  private history(chatId: number, leafId: number | null): PromptMessage[] {
-    if (leafId === null) return [];
-    return this.chats.activePath(chatId, leafId).map((m) => ({
-      id: m.id,
-      role: m.role,
-      text: m.text,
-      generated: m.role === "character" && m.stats !== null && m.editedAt === null,
-    }));
-  }
-
-  private plan(
+  /**
+   * The common start of every generating call: reserve the id, take the chat's lock and
+   * `validate` synchronously; wait for the model; then `proceed` (plan, store, launch) without
+   * awaiting. Until launched, any failure frees the chat and the id.
+   */
+  private async begin<R, V = undefined>(
     chatId: number,
-    kind: GenerationKind,
-    history: PromptMessage[],
-    mode: AssembleMode,
-    options: GenerationOptions,
-  ): Plan {
-    const chat = this.chats.getChat(chatId);
-    const settings = this.settings.getAll();
-    const maxTokens = options.maxTokens ?? settings.maxTokens;
-    const prompt = buildPrompt(this.engine, {
-      card: this.characters.get(chat.characterId).data,
-      settings,
-      options: this.chats.options(chatId),
-      history,
-      mode,
-      maxTokens,
-    });
-    return {
-      chatId,
-      kind,
-      parentId: null,
-      target: null,
-      prompt,
-      maxTokens,
-      seed: options.seed ?? randomInt(0, 2 ** 31),
-      sampler: samplerFrom(settings, options.temperature),
-    };
+    requestedId: string | undefined,
+    proceed: (ticket: Ticket, validated: V) => R,
+    validate: () => V = () => undefined as V,
+  ): Promise<R> {
+    const ticket = this.reserve(chatId, requestedId);
+    try {
+      this.chats.getChat(chatId);
+      ticket.lock = this.options.locks.acquire(chatId);
+      const validated = validate();
+      await this.options.models.ensureLoaded();
+      if (ticket.aborted) throw new MasqueError("ABORTED", "The generation was stopped before it started.");
+      return proceed(ticket, validated);
+    } catch (error) {
+      if (!ticket.launched) {
+        ticket.lock?.release();
+        this.used.delete(ticket.id);
+      }
+      throw error;
+    } finally {
+      this.preparing.delete(ticket.id);
+    }
   }
 
-  private start(plan: Plan): GenerationStarted {
-    const generationId = randomUUID();
+  private reserve(chatId: number, requestedId: string | undefined): Ticket {
+    const id = requestedId ?? randomUUID();
+    if (this.used.has(id)) {
+      throw new MasqueError(
+        "INVALID_INPUT",
+        `generationId: ${id} was already used; name each generation anew`,
+      );
+    }
+    this.used.add(id);
+    const ticket: Ticket = { id, chatId, aborted: false, launched: false, lock: null };
+    this.preparing.set(id, ticket);
+    return ticket;
+  }
+
+  /** Saves the partial reply row (the reply or swipe streams into it) and launches. */
+  private launchStored(ticket: Ticket, plan: Plan): GenerationStarted {
+    this.options.transaction(() => this.options.runner.savePartial(ticket.id, plan, this.options.ownerId));
+    return this.launch(ticket, plan);
+  }
+
+  /** Registers the generation and starts it on a later macrotask, after the call has returned. */
+  private launch(ticket: Ticket, plan: Plan): GenerationStarted {
+    const lock = ticket.lock;
+    if (!lock) throw new MasqueError("INTERNAL", `generation ${ticket.id} has no chat lock`);
+    ticket.launched = true;
     const generation: ActiveGeneration = {
-      generationId,
+      generationId: ticket.id,
       chatId: plan.chatId,
       kind: plan.kind,
       parentId: plan.parentId,
       messageId: plan.target?.id ?? null,
       text: "",
+      seq: 0,
       controller: new AbortController(),
+      lock,
       done: Promise.resolve(),
     };
-    this.active.set(generationId, generation);
-    this.events.emit("generation.started", {
-      generationId,
-      chatId: plan.chatId,
-      kind: plan.kind,
-      parentId: plan.parentId,
-      messageId: generation.messageId,
-    });
-    const batcher = new DeltaBatcher((text) =>
-      this.events.emit("generation.delta", { generationId, chatId: plan.chatId, text }),
-    );
-    generation.done = this.run(generation, plan, batcher).finally(() => {
-      batcher.flush();
-      this.active.delete(generationId);
-      this.finished.push(generationId);
-      if (this.finished.length > FINISHED_IDS_KEPT) this.finished.shift();
-    });
-    return { generationId, chatId: plan.chatId, kind: plan.kind, parentId: plan.parentId };
-  }
-
-  private async run(generation: ActiveGeneration, plan: Plan, batcher: DeltaBatcher): Promise<void> {
-    const { generationId, chatId } = generation;
-    try {
-      const result = await this.engine.generate({
-        sessionKey: String(chatId),
-        prompt: plan.prompt.blocks.flatMap((b) => b.pieces),
-        stopStrings: plan.prompt.stopStrings,
-        stopMarkers: plan.prompt.stopMarkers,
-        maxTokens: plan.maxTokens,
-        sampler: plan.sampler,
-        seed: plan.seed,
-        signal: generation.controller.signal,
-        onText: (text) => {
-          generation.text += text;
-          batcher.push(text);
-        },
-      });
-      batcher.flush();
-      if (plan.kind === "impersonate") {
-        this.events.emit("generation.draft", { generationId, chatId, text: result.text.trim() });
-        return;
-      }
-      const message = this.store(plan, result);
-      this.events.emit("generation.done", { generationId, chatId, message });
-    } catch (error) {
-      batcher.flush();
-      this.keepPartial(plan, generation.text);
-      this.events.emit("generation.error", { generationId, chatId, error: toApiError(error) });
-    }
-  }
-
-  private store(plan: Plan, result: GenerateResult): Message {
-    const status = result.stopReason === "aborted" ? ("stopped" as const) : ("complete" as const);
-    const loaded = this.engine.loaded();
-    const provenance = {
-      modelFile: loaded ? basename(loaded.path) : "",
-      modelSize: loaded?.sizeBytes ?? 0,
-      modelHash: loaded?.contentHash ?? "",
-      template: plan.prompt.resolved.template.id,
-      threads: loaded?.threads ?? 0,
-      contextSize: loaded?.contextSize ?? 0,
-      sampler: { ...plan.sampler, maxTokens: plan.maxTokens },
-      seed: plan.seed,
-      droppedMessages: plan.prompt.droppedMessageIds.length,
-      reusedTokens: result.stats.promptTokens - result.stats.evaluatedTokens,
+    this.active.set(ticket.id, generation);
+    const end = () => {
+      this.active.delete(ticket.id);
+      lock.release();
     };
-    const reply = { status, stopReason: result.stopReason, stats: result.stats, provenance };
-    if (plan.kind === "continue" && plan.target) {
-      return this.chats.updateReply(plan.target.id, {
-        ...reply,
-        text: (plan.target.text + result.text).trimEnd(),
+    generation.done = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        void this.options.runner.run(generation, plan, end).then(resolve);
       });
-    }
-    return this.chats.addMessage({
-      chatId: plan.chatId,
-      parentId: plan.parentId,
-      role: "character",
-      text: result.text.trimEnd(),
-      ...reply,
     });
+    return { generationId: ticket.id, chatId: plan.chatId, kind: plan.kind, parentId: plan.parentId };
   }
-
-  /** Whatever was generated before a failure is kept as a stopped reply, never thrown away. */
-  private keepPartial(plan: Plan, text: string): void {
-    if (!text.trim() || plan.kind === "impersonate") return;
-    if (plan.kind === "continue" && plan.target) {
-      this.chats.updateReply(plan.target.id, {
-        text: (plan.target.text + text).trimEnd(),
-        status: "stopped",
-        stopReason: "error",
-      });
-      return;
-    }
-    this.chats.addMessage({
-      chatId: plan.chatId,
-      parentId: plan.parentId,
-      role: "character",
-      text: text.trim(),
-      status: "stopped",
-      stopReason: "error",
-    });
-  }
-}
-
-function samplerFrom(settings: Settings, temperature: number | undefined): SamplerSettings {
-  const values = Object.fromEntries(SAMPLER_KEYS.map((k) => [k, settings[k]])) as unknown as SamplerSettings;
-  return temperature === undefined ? values : { ...values, temperature };
 }

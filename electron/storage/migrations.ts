@@ -114,4 +114,102 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN edited_at INTEGER;
     `,
   },
+  {
+    version: 4,
+    description: "chat leases (one generating process per chat), partial replies that survive a crash",
+    sql: `
+      -- Who may generate on or edit a chat right now, across processes sharing this database. A
+      -- lease whose expiry passed, or whose pid is dead on the same host, is stale and may be taken over.
+      CREATE TABLE chat_leases (
+        chat_id INTEGER PRIMARY KEY REFERENCES chats(id) ON DELETE CASCADE,
+        owner_id TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+
+      -- The text of a reply being generated, saved while it streams; deleted in the transaction that
+      -- stores the final message. A row left behind by a dead process becomes an "interrupted" reply.
+      CREATE TABLE partial_replies (
+        generation_id TEXT PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('reply', 'swipe', 'continue')),
+        parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+        target_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+        text TEXT NOT NULL DEFAULT '',
+        provenance_json TEXT,
+        owner_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX partial_replies_chat ON partial_replies(chat_id);
+    `,
+  },
+  {
+    version: 5,
+    description: "personas, lorebooks with entries and attachments, per-chat persona and author's note",
+    sql: `
+      CREATE TABLE personas (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        position TEXT NOT NULL DEFAULT 'prefix' CHECK (position IN ('prefix', 'depth')),
+        depth INTEGER NOT NULL DEFAULT 0,
+        avatar_mime TEXT,
+        avatar BLOB,
+        is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX personas_one_default ON personas(is_default) WHERE is_default = 1;
+
+      -- A book without its entries (book_json) and its entries one per row, in the book's order.
+      CREATE TABLE lorebooks (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('worldinfo', 'character_book', 'card', 'manual')),
+        book_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE lore_entries (
+        lorebook_id INTEGER NOT NULL REFERENCES lorebooks(id) ON DELETE CASCADE,
+        uid INTEGER NOT NULL,
+        ord INTEGER NOT NULL,
+        entry_json TEXT NOT NULL,
+        PRIMARY KEY (lorebook_id, uid)
+      );
+      CREATE TABLE lorebook_attachments (
+        id INTEGER PRIMARY KEY,
+        lorebook_id INTEGER NOT NULL REFERENCES lorebooks(id) ON DELETE CASCADE,
+        scope TEXT NOT NULL CHECK (scope IN ('global', 'character', 'chat')),
+        character_id INTEGER REFERENCES characters(id) ON DELETE CASCADE,
+        chat_id INTEGER REFERENCES chats(id) ON DELETE CASCADE,
+        CHECK ((scope = 'global' AND character_id IS NULL AND chat_id IS NULL)
+          OR (scope = 'character' AND character_id IS NOT NULL AND chat_id IS NULL)
+          OR (scope = 'chat' AND chat_id IS NOT NULL AND character_id IS NULL))
+      );
+      CREATE UNIQUE INDEX lorebook_attachments_once
+        ON lorebook_attachments(lorebook_id, scope, ifnull(character_id, 0), ifnull(chat_id, 0));
+      CREATE INDEX lorebook_attachments_character ON lorebook_attachments(character_id);
+      CREATE INDEX lorebook_attachments_chat ON lorebook_attachments(chat_id);
+
+      -- Per chat: the persona it chose (NULL: the default persona) and its own author's note
+      -- (NULL text: the settings' default note).
+      CREATE TABLE chat_roleplay (
+        chat_id INTEGER PRIMARY KEY REFERENCES chats(id) ON DELETE CASCADE,
+        persona_id INTEGER REFERENCES personas(id) ON DELETE SET NULL,
+        note_text TEXT,
+        note_depth INTEGER,
+        note_every INTEGER
+      );
+      -- Every persona name a chat was written under, kept for the export's redaction even after
+      -- the persona is renamed or deleted.
+      CREATE TABLE chat_persona_names (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        PRIMARY KEY (chat_id, name)
+      );
+    `,
+  },
 ];

@@ -15,7 +15,16 @@ import type {
   RefusedLine,
   TagCount,
 } from "../domain/library";
+import type {
+  ActiveLorebook,
+  ChatAuthorNote,
+  LorebookImport,
+  LorebookRecord,
+  LorebookSummary,
+  LoreEntryView,
+} from "../domain/lore";
 import type { ModelStatus } from "../domain/model";
+import { type ChatPersona, PERSONA_DESCRIPTION_MAX, PERSONA_NAME_MAX, type Persona } from "../domain/persona";
 import { type Settings, settingsPatchSchema } from "../domain/settings";
 import type { ApiError } from "../errors";
 import type { FlaggedSpan, NameReplacement, RedactionCounts } from "../redaction/types";
@@ -160,6 +169,186 @@ interface ExportResponseTypes {
 }
 // ---- end of contribute back ----
 
+// ---- Personas, lorebooks, author's notes ----
+
+const personaFields = {
+  name: z.string().trim().min(1, "name must not be empty").max(PERSONA_NAME_MAX),
+  description: z.string().max(PERSONA_DESCRIPTION_MAX),
+  /** Where the description goes: the prompt's prefix, or `depth` messages from the end. */
+  position: z.enum(["prefix", "depth"]),
+  depth: z.number().int().min(0).max(1000),
+};
+const imageSchema = z
+  .object({
+    mimeType: z
+      .string()
+      .regex(/^image\/(png|jpeg|webp|gif)$/, "the avatar must be a PNG, JPEG, WebP or GIF image"),
+    dataBase64: z.string().min(1).max(20_000_000),
+  })
+  .strict();
+
+const lorePositionSchema = z.discriminatedUnion("at", [
+  z.object({ at: z.literal("before-character") }).strict(),
+  z.object({ at: z.literal("after-character") }).strict(),
+  z.object({ at: z.literal("note-top") }).strict(),
+  z.object({ at: z.literal("note-bottom") }).strict(),
+  z.object({ at: z.literal("examples-top") }).strict(),
+  z.object({ at: z.literal("examples-bottom") }).strict(),
+  z
+    .object({
+      at: z.literal("depth"),
+      depth: z.number().int().min(0).max(10_000),
+      role: z.enum(["system", "user", "character"]),
+    })
+    .strict(),
+]);
+
+const loreKeys = z.array(z.string().max(1000)).max(500);
+
+/** An entry as the editor sends it; absent fields keep their value (or the default, for a new entry). */
+export const loreEntryInputSchema = z
+  .object({
+    /** Absent: a new entry. */
+    uid: z.number().int().min(0).optional(),
+    name: z.string().max(1000),
+    keys: loreKeys,
+    secondaryKeys: loreKeys,
+    selective: z.boolean(),
+    logic: z.enum(["and-any", "not-all", "not-any", "and-all"]),
+    content: z.string().max(200_000),
+    enabled: z.boolean(),
+    constant: z.boolean(),
+    caseSensitive: z.boolean().nullable(),
+    wholeWords: z.boolean().nullable(),
+    insertionOrder: z.number().finite(),
+    priority: z.number().finite().nullable(),
+    position: lorePositionSchema,
+    probability: z.number().min(0).max(100),
+    scanDepth: z.number().int().min(0).max(1000).nullable(),
+    excludeRecursion: z.boolean(),
+    preventRecursion: z.boolean(),
+    delayUntilRecursion: z.number().int().min(0).max(100),
+    extensions: z.record(z.string(), z.unknown()),
+  })
+  .partial()
+  .strict();
+export type LoreEntryInput = z.infer<typeof loreEntryInputSchema>;
+
+const attachmentSchema = {
+  id,
+  scope: z.enum(["global", "character", "chat"]),
+  /** The character or chat (not for "global"). */
+  targetId: id.optional(),
+};
+
+export const authorNoteSchema = z
+  .object({
+    text: z.string().max(20_000),
+    depth: z.number().int().min(0).max(1000),
+    every: z.number().int().min(1).max(1000),
+  })
+  .strict();
+
+const LORE_REQUEST_SCHEMAS = {
+  "personas.list": z.object({}).strict(),
+  "personas.get": z.object({ id }).strict(),
+  "personas.create": z
+    .object({
+      name: personaFields.name,
+      description: personaFields.description.optional(),
+      position: personaFields.position.optional(),
+      depth: personaFields.depth.optional(),
+      avatar: imageSchema.optional(),
+      /** Make it the default persona for new chats. */
+      makeDefault: z.boolean().optional(),
+    })
+    .strict(),
+  "personas.update": z
+    .object({
+      id,
+      name: personaFields.name.optional(),
+      description: personaFields.description.optional(),
+      position: personaFields.position.optional(),
+      depth: personaFields.depth.optional(),
+      /** null removes the avatar. */
+      avatar: imageSchema.nullable().optional(),
+    })
+    .strict(),
+  "personas.delete": z.object({ id }).strict(),
+  /** The default persona for new chats (null: none). */
+  "personas.setDefault": z.object({ id: id.nullable() }).strict(),
+  "personas.avatar": z.object({ id }).strict(),
+  "personas.forChat": z.object({ chatId: id }).strict(),
+  /** null: the chat follows the default persona. */
+  "personas.setForChat": z.object({ chatId: id, personaId: id.nullable() }).strict(),
+  "lorebooks.list": z.object({}).strict(),
+  "lorebooks.get": z.object({ id }).strict(),
+  "lorebooks.create": z
+    .object({
+      name: z.string().trim().min(1, "name must not be empty").max(200),
+      description: z.string().max(20_000).optional(),
+    })
+    .strict(),
+  "lorebooks.update": z
+    .object({
+      id,
+      name: z.string().trim().min(1, "name must not be empty").max(200).optional(),
+      description: z.string().max(20_000).optional(),
+      scanDepth: z.number().int().min(0).max(1000).nullable().optional(),
+      tokenBudget: z.number().int().min(0).max(262_144).nullable().optional(),
+      recursiveScanning: z.boolean().nullable().optional(),
+    })
+    .strict(),
+  "lorebooks.delete": z.object({ id }).strict(),
+  /** SillyTavern world info, a card book (V2/V3), or a character card whose embedded book is taken. */
+  "lorebooks.import": z
+    .object({
+      source: z.union([
+        z.object({ path: z.string().min(1).max(4096) }).strict(),
+        z.object({ uploadId: z.string().regex(/^[a-f0-9-]{36}$/, "not an upload id") }).strict(),
+      ]),
+      fileName: z.string().max(500).optional(),
+    })
+    .strict(),
+  "lorebooks.export": z.object({ id, format: z.enum(["worldinfo", "character_book"]) }).strict(),
+  "lorebooks.saveEntry": z.object({ lorebookId: id, entry: loreEntryInputSchema }).strict(),
+  "lorebooks.deleteEntry": z.object({ lorebookId: id, uid: z.number().int().min(0) }).strict(),
+  "lorebooks.attach": z.object(attachmentSchema).strict(),
+  "lorebooks.detach": z.object(attachmentSchema).strict(),
+  /** The books active in a chat: global, the character's, the chat's, and the card's own. */
+  "lorebooks.forChat": z.object({ chatId: id }).strict(),
+  "notes.get": z.object({ chatId: id }).strict(),
+  /** null: the chat follows the settings' default note. */
+  "notes.set": z.object({ chatId: id, note: authorNoteSchema.nullable() }).strict(),
+} as const;
+
+interface LoreResponseTypes {
+  "personas.list": Persona[];
+  "personas.get": Persona;
+  "personas.create": Persona;
+  "personas.update": Persona;
+  "personas.delete": { deleted: true };
+  "personas.setDefault": Persona | null;
+  "personas.avatar": { mimeType: string; dataBase64: string } | null;
+  "personas.forChat": ChatPersona;
+  "personas.setForChat": ChatPersona;
+  "lorebooks.list": LorebookSummary[];
+  "lorebooks.get": LorebookRecord;
+  "lorebooks.create": LorebookRecord;
+  "lorebooks.update": LorebookRecord;
+  "lorebooks.delete": { deleted: true };
+  "lorebooks.import": LorebookImport;
+  "lorebooks.export": ExportedFile;
+  "lorebooks.saveEntry": LoreEntryView;
+  "lorebooks.deleteEntry": { deleted: true };
+  "lorebooks.attach": LorebookSummary;
+  "lorebooks.detach": LorebookSummary;
+  "lorebooks.forChat": ActiveLorebook[];
+  "notes.get": ChatAuthorNote;
+  "notes.set": ChatAuthorNote;
+}
+// ---- end of personas, lorebooks, author's notes ----
+
 export const REQUEST_SCHEMAS = {
   "app.info": z.object({}).strict(),
   "characters.list": z
@@ -272,6 +461,7 @@ export const REQUEST_SCHEMAS = {
     })
     .strict(),
   ...EXPORT_REQUEST_SCHEMAS,
+  ...LORE_REQUEST_SCHEMAS,
 } as const;
 
 export type Method = keyof typeof REQUEST_SCHEMAS;
@@ -336,7 +526,7 @@ export interface PromptReport {
 }
 
 /** Output type of every method. */
-export interface ResponseTypes extends ExportResponseTypes {
+export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes {
   "app.info": AppInfo;
   "characters.list": CharacterSummary[];
   "characters.get": CharacterRecord;

@@ -12,6 +12,8 @@ export interface ModelInfo {
 
 export interface ModelStatus {
   state: ModelState;
+  /** While `state` is "loading": reading the model file, or measuring the best thread count on it. */
+  phase?: "loading" | "calibrating";
   path: string | null;
   info: ModelInfo | null;
   error: { code: string; message: string } | null;

@@ -45,6 +45,17 @@ export const settingsSchema = z.object({
     z.object({ name: z.string().trim().min(1).max(60), values: z.record(z.string(), z.number()) }).strict(),
   ),
   theme: z.enum(["system", "light", "dark"]),
+  /** The author's note for chats without their own: text, messages from the end, every N turns. */
+  authorNote: z.string().max(20_000),
+  authorNoteDepth: z.number().int().min(0).max(1000),
+  authorNoteEvery: z.number().int().min(1).max(1000),
+  /** Lorebooks: messages scanned for keys, the budget (share of the context, cap; 0 = none), recursion steps. */
+  loreScanDepth: z.number().int().min(0).max(1000),
+  loreBudgetPercent: z.number().min(0).max(100),
+  loreBudgetCap: z.number().int().min(0).max(262_144),
+  loreRecursionSteps: z.number().int().min(0).max(10),
+  /** "cache": lore that comes and goes follows the message that fired it (see docs/lore-caching.md); "as-written": SillyTavern's layout. */
+  lorePlacement: z.enum(["cache", "as-written"]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -76,6 +87,14 @@ export const DEFAULT_SETTINGS: Settings = {
   modelOverrides: {},
   samplerPresets: [],
   theme: "system",
+  authorNote: "",
+  authorNoteDepth: 4,
+  authorNoteEvery: 1,
+  loreScanDepth: 2,
+  loreBudgetPercent: 25,
+  loreBudgetCap: 0,
+  loreRecursionSteps: 3,
+  lorePlacement: "cache",
 };
 
 /** The settings that make up a sampler preset. */

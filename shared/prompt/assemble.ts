@@ -2,14 +2,17 @@
  * Prompt assembly, a pure function: card + user + chat path + template + budget -> ordered blocks
  * with token counts, and a report of what was dropped and why.
  *
- * Layout: [system prompt, persona, user persona, examples] [chat start] [kept history]
+ * Layout: [system prompt, lore before, persona, lore after, user persona, examples] [chat start]
+ * [kept history, with lore, author's note or persona blocks inserted after given messages]
  * [post-history instructions] [reply prefix | open message]. Everything before the history is a
  * static prefix that stays byte-identical from turn to turn (no time or random values in it).
+ * Which lore goes where, so that the prefix stays stable, is decided by `placement.ts`.
  *
  * Order of sacrifice when the budget is short: example dialogues first (unless kept or stripped),
  * then the oldest turns, evicted in whole chunks so the kept history starts at the same message
  * for many turns and the KV cache stays valid. The system prompt, the personas, the post-history
- * instructions and the last message are never dropped; if they alone do not fit, CONTEXT_OVERFLOW.
+ * instructions, lore, note and inserted blocks, and the last message are never dropped (lore has its own
+ * budget, see lore/budget.ts); if they alone do not fit, CONTEXT_OVERFLOW.
  */
 import { MasqueError } from "../errors";
 import { applyMacros } from "./macros";
@@ -26,13 +29,34 @@ export type BlockKind =
   | "chat-start"
   | "message"
   | "post-history"
-  | "reply-prefix";
+  | "reply-prefix"
+  | "lore"
+  | "note";
 
 export interface PromptBlock {
   kind: BlockKind;
   messageId: number | null;
   pieces: PromptPiece[];
   tokens: number;
+  /** What a lore, note or persona block carries: lore entry ids, or "persona:ID". */
+  entryIds?: string[];
+}
+
+/** Text placed in the static prefix (lore before or after the character definitions). */
+export interface PrefixInsert {
+  text: string;
+  entryIds: string[];
+}
+
+/** A block inserted into the history right after a message. */
+export interface HistoryInsert {
+  kind: "lore" | "note" | "user-persona";
+  /** After this message of the history; null, or a message not kept: before the first kept message. */
+  afterMessageId: number | null;
+  text: string;
+  entryIds: string[];
+  /** Whose turn it is written as (default: a system turn). */
+  role?: "system" | "user" | "character";
 }
 
 export interface PromptCharacter {
@@ -74,6 +98,13 @@ export interface AssembleInput {
   countTokens: (text: string) => number;
   /** Messages evicted together when the history outgrows the budget. */
   evictionChunk?: number;
+  /** Lore in the prefix, before and after the character definitions. */
+  loreBefore?: PrefixInsert[];
+  loreAfter?: PrefixInsert[];
+  /** The user's persona as a block of its own in the prefix (used instead of `userPersona`). */
+  persona?: { id: number; text: string };
+  /** Lore, the author's note or the persona placed inside the history. */
+  inserts?: HistoryInsert[];
 }
 
 export interface DroppedItem {
@@ -109,6 +140,10 @@ export function assemblePrompt(input: AssembleInput): AssembledPrompt {
     const open = mode === "continue" && i === input.history.length - 1;
     return messageBlock(m, input.template, build, open);
   });
+  const inserts = (input.inserts ?? []).map((insert) => ({
+    insert,
+    block: insertBlock(insert, input, build),
+  }));
   const postHistory = input.character.post_history_instructions?.trim()
     ? [
         build(
@@ -141,6 +176,7 @@ export function assemblePrompt(input: AssembleInput): AssembledPrompt {
     ...(keepExamples ? examples : []),
     systemEnd,
     chatStart,
+    ...inserts.map((i) => i.block),
     ...postHistory,
     ...ending,
   ];
@@ -179,13 +215,13 @@ export function assemblePrompt(input: AssembleInput): AssembledPrompt {
       reason: "oldest turns leave first",
     });
   }
+  const kept = [...olderHistory.slice(firstKept), ...(last ? [last] : [])];
   const blocks = [
     ...prefix,
     ...keptExamples,
     systemEnd,
     chatStart,
-    ...olderHistory.slice(firstKept),
-    ...(last ? [last] : []),
+    ...withInserts(kept, inserts, mode === "continue"),
     ...postHistory,
     ...ending,
   ].filter((b) => b.pieces.length > 0);
@@ -207,22 +243,25 @@ type Build = (
   open: string,
   content: string,
   close: string,
+  entryIds?: string[],
 ) => PromptBlock;
 
 function blockBuilder(input: AssembleInput): Build {
   const names = { char: input.character.name, user: input.userName };
-  return (kind, messageId, open, content, close) => {
+  return (kind, messageId, open, content, close, entryIds) => {
     const pieces = [
       ...markupPieces(applyMacros(open, names), input.template),
       ...(content ? [{ text: applyMacros(content, names), special: false }] : []),
       ...markupPieces(applyMacros(close, names), input.template),
     ];
-    return {
+    const block: PromptBlock = {
       kind,
       messageId,
       pieces,
       tokens: pieces.length > 0 ? input.countTokens(pieces.map((p) => p.text).join("")) : 0,
     };
+    if (entryIds) block.entryIds = entryIds;
+    return block;
   };
 }
 
@@ -239,11 +278,58 @@ function prefixBlocks(input: AssembleInput, build: Build): PromptBlock[] {
   } else {
     blocks.push(build("system", null, template.systemPrefix, "", ""));
   }
+  for (const lore of input.loreBefore ?? []) {
+    blocks.push(build("lore", null, "", `${lore.text.trim()}\n`, "", lore.entryIds));
+  }
   blocks.push(build("persona", null, "", persona, ""));
-  if (input.userPersona?.trim()) {
+  for (const lore of input.loreAfter ?? []) {
+    blocks.push(build("lore", null, "", `\n${lore.text.trim()}`, "", lore.entryIds));
+  }
+  if (input.persona) {
+    const text = `\n{{user}}'s persona: ${input.persona.text.trim()}`;
+    blocks.push(build("user-persona", null, "", text, "", [`persona:${input.persona.id}`]));
+  } else if (input.userPersona?.trim()) {
     blocks.push(build("user-persona", null, "", `\n{{user}}'s persona: ${input.userPersona.trim()}`, ""));
   }
   return blocks;
+}
+
+/** A block inside the history: a turn of its own in the template's markup (a system turn by default). */
+function insertBlock(insert: HistoryInsert, input: AssembleInput, build: Build): PromptBlock {
+  const t = input.template;
+  const [open, close] =
+    insert.role === "user"
+      ? [t.userPrefix, t.userSuffix]
+      : insert.role === "character"
+        ? [t.characterPrefix, t.characterSuffix]
+        : [t.systemPrefix, t.systemSuffix];
+  const text =
+    insert.kind === "user-persona" ? `{{user}}'s persona: ${insert.text.trim()}` : insert.text.trim();
+  // Without closing markup (plain-text templates) the block ends with a newline of its own.
+  const content = close.includes("\n") || close.trim() !== "" ? text : `${text}\n`;
+  return build(insert.kind, null, open, content, close, insert.entryIds);
+}
+
+/**
+ * The kept history with each insert right after its message. Inserts whose message is not kept
+ * (evicted, or not on the path) go before the first kept message; when continuing, nothing may
+ * follow the open last message, so its inserts go before it.
+ */
+function withInserts(
+  kept: readonly PromptBlock[],
+  inserts: readonly { insert: HistoryInsert; block: PromptBlock }[],
+  continuing: boolean,
+): PromptBlock[] {
+  const keptIds = new Set(kept.map((b) => b.messageId));
+  const lastId = kept.at(-1)?.messageId ?? null;
+  const anchorOf = (insert: HistoryInsert) => {
+    const id = insert.afterMessageId;
+    if (id === null || !keptIds.has(id)) return null;
+    if (continuing && id === lastId) return kept.at(-2)?.messageId ?? null;
+    return id;
+  };
+  const after = (id: number | null) => inserts.filter((i) => anchorOf(i.insert) === id).map((i) => i.block);
+  return [...after(null), ...kept.flatMap((b) => [b, ...after(b.messageId)])];
 }
 
 /** Persona text: Pygmalion's `{{char}}'s Persona:` line, or description, personality and scenario. */

@@ -1,13 +1,17 @@
-import { createCore } from "../../electron/services/core";
+import { type CoreInternalOptions, createCore } from "../../electron/services/core";
 import { createConfSettings } from "../../electron/storage/confSettings";
 import type { EventName, EventTypes, Method, RequestOf, ResponseOf } from "../../shared/api/contract";
-import { type ApiError, fromApiError } from "../../shared/errors";
+import { unwrapEnvelope } from "../../shared/api/envelope";
+import type { ApiError } from "../../shared/errors";
 import { makeTempDir } from "./tempDir";
 
 export type TestCore = Awaited<ReturnType<typeof openTestCore>>;
 
-/** A real core (real database, real engine) in a temp data dir, with typed helpers for tests. */
-export async function openTestCore(dataDir?: string) {
+/**
+ * A real core (real database, real engine unless `internal.engine` replaces it) in a temp data
+ * dir, with typed helpers for tests.
+ */
+export async function openTestCore(dataDir?: string, internal: CoreInternalOptions = {}) {
   const temp = dataDir ? null : makeTempDir();
   const dir = dataDir ?? (temp?.dir as string);
   const core = await createCore({
@@ -16,14 +20,13 @@ export async function openTestCore(dataDir?: string) {
     settings: createConfSettings(dir),
     version: "test",
     log: () => {},
+    ...internal,
   });
   const events: { event: EventName; payload: unknown }[] = [];
   core.subscribe((event, payload) => events.push({ event, payload }));
 
   async function call<M extends Method>(method: M, input: RequestOf<M>): Promise<ResponseOf<M>> {
-    const result = await core.dispatch(method, input);
-    if (!result.ok) throw fromApiError(result.error);
-    return result.value as ResponseOf<M>;
+    return unwrapEnvelope(await core.dispatch(method, input), method) as ResponseOf<M>;
   }
   async function fail(method: Method, input: unknown): Promise<ApiError> {
     const result = await core.dispatch(method, input);

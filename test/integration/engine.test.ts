@@ -118,6 +118,13 @@ describe.skipIf(!HAS_TEST_MODEL)("engine with the real model", () => {
     expect((await t.call("chats.get", { chatId })).messages.length).toBe(before);
   });
 
+  it("caps the context at the size the model was trained for, and says so in the status", async () => {
+    const status = await t.call("model.load", { contextSize: 4096 });
+    expect(status.info?.trainContextSize).toBe(2048);
+    expect(status.contextSize).toBe(2048);
+    expect((await t.call("model.load", { contextSize: 1024 })).contextSize).toBe(1024);
+  });
+
   describe("bad model files", () => {
     it("names a non-GGUF file and the reason", async () => {
       const path = join(t.dir, "notes.gguf");

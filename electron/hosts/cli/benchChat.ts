@@ -4,9 +4,11 @@
  * turns are evicted) and once as a baseline that evaluates the whole prompt every turn (the chat's
  * context is dropped before each turn). Runs in a temporary data directory.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { unwrapEnvelope } from "../../../shared/api/envelope";
 import type { Message } from "../../../shared/domain/chat";
 import { fromApiError } from "../../../shared/errors";
 import { type CoreInternals, createCore } from "../../services/core";
@@ -81,9 +83,7 @@ export async function benchChatCommand(ctx: CliContext, args: string[]): Promise
 }
 
 async function call<T>(core: CoreInternals, method: string, input: unknown): Promise<T> {
-  const result = await core.dispatch(method, input);
-  if (!result.ok) throw fromApiError(result.error);
-  return result.value as T;
+  return unwrapEnvelope(await core.dispatch(method, input), method) as T;
 }
 
 async function play(
@@ -144,7 +144,7 @@ async function sendAndWait(
 ): Promise<Message> {
   let done: Message | null = null;
   let failure: unknown = null;
-  let generationId = "";
+  const generationId = randomUUID();
   const stop = core.subscribe((event, payload) => {
     const p = payload as { generationId?: string; message?: Message; error?: unknown };
     if (p.generationId !== generationId) return;
@@ -152,12 +152,7 @@ async function sendAndWait(
     if (event === "generation.error") failure = p.error;
   });
   try {
-    const sent = await call<{ generationId: string }>(core, "chats.send", {
-      chatId,
-      text,
-      options: { seed },
-    });
-    generationId = sent.generationId;
+    await call(core, "chats.send", { chatId, text, options: { seed }, generationId });
     await core.generations.settled(generationId);
   } finally {
     stop();

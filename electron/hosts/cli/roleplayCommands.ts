@@ -44,11 +44,12 @@ export async function regenerateCommand(ctx: CliContext, args: string[]): Promis
     values.message === undefined ? undefined : idArgument(values.message as string, "--message");
   const { outcome } = await followGeneration(
     ctx,
-    () =>
+    (generationId) =>
       ctx.call("chats.regenerate", {
         chatId,
         ...(messageId === undefined ? {} : { messageId }),
         options: generationOptions(values),
+        generationId,
       }),
     values.json === true,
   );
@@ -64,7 +65,8 @@ export async function continueCommand(ctx: CliContext, args: string[]): Promise<
   const chatId = idArgument(positionals[0], "CHAT_ID");
   const { outcome } = await followGeneration(
     ctx,
-    () => ctx.call("chats.continue", { chatId, options: generationOptions(values) }),
+    (generationId) =>
+      ctx.call("chats.continue", { chatId, options: generationOptions(values), generationId }),
     values.json === true,
   );
   if (!("message" in outcome)) return 2;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { EventName, EventTypes, GenerationStarted } from "../../../shared/api/contract";
 import type { Message } from "../../../shared/domain/chat";
 import { fromApiError } from "../../../shared/errors";
@@ -14,45 +15,35 @@ export interface SendOptions {
   json: boolean;
 }
 
-type GenerationEvent = { [E in EventName]: { event: E; payload: EventTypes[E] } }[EventName];
 type Outcome = { message: Message } | { draft: string } | { error: EventTypes["generation.error"]["error"] };
 
 /**
  * Runs one generation to its end: streams deltas to stdout (unless --json), Ctrl+C stops it (what
- * was generated is kept as a stopped message), and returns the stored message or the draft.
+ * was generated is kept as a stopped message), and returns the stored message or the draft. The
+ * generation is named here, so its events are recognised from the first one on.
  */
 export async function followGeneration(
   ctx: CliContext,
-  start: () => Promise<GenerationStarted>,
+  start: (generationId: string) => Promise<GenerationStarted>,
   json: boolean,
 ): Promise<{ started: GenerationStarted; outcome: { message: Message } | { draft: string } }> {
-  let generationId: string | null = null;
-  const early: GenerationEvent[] = [];
+  const generationId = randomUUID();
   let settle: (outcome: Outcome) => void = () => {};
   const outcome = new Promise<Outcome>((resolve) => {
     settle = resolve;
   });
-  const handle = (item: GenerationEvent) => {
-    const payload = item.payload as { generationId?: string };
-    if (payload.generationId !== generationId) return;
+  const unsubscribe = ctx.core.subscribe((event, payload) => {
+    if ((payload as { generationId?: string }).generationId !== generationId) return;
+    const item = { event, payload } as { [E in EventName]: { event: E; payload: EventTypes[E] } }[EventName];
     if (item.event === "generation.delta" && !json) ctx.out(item.payload.text);
     else if (item.event === "generation.done") settle({ message: item.payload.message });
     else if (item.event === "generation.draft") settle({ draft: item.payload.text });
     else if (item.event === "generation.error") settle({ error: item.payload.error });
-  };
-  const unsubscribe = ctx.core.subscribe((event, payload) => {
-    const item = { event, payload } as GenerationEvent;
-    if (generationId === null) early.push(item);
-    else handle(item);
   });
-  const stop = () => {
-    if (generationId !== null) void ctx.call("generation.abort", { generationId }).catch(() => undefined);
-  };
+  const stop = () => void ctx.call("generation.abort", { generationId }).catch(() => undefined);
   process.on("SIGINT", stop);
   try {
-    const started = await start();
-    generationId = started.generationId;
-    for (const item of early.splice(0)) handle(item);
+    const started = await start(generationId);
     const result = await outcome;
     if ("error" in result) throw fromApiError(result.error);
     return { started, outcome: result };
@@ -82,10 +73,11 @@ export async function sendMessage(ctx: CliContext, options: SendOptions): Promis
   let userMessageId = 0;
   const { started, outcome } = await followGeneration(
     ctx,
-    async () => {
+    async (generationId) => {
       const sent = await ctx.call("chats.send", {
         chatId: options.chatId,
         text: options.text,
+        generationId,
         options: {
           ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),

@@ -20,12 +20,20 @@ Usage: masque [--data-dir DIR] <command> [options]
   chats continue CHAT_ID [generation options] [--json]                    # extend the last reply
   chats swipes MESSAGE_ID [--json]
   chats prompt CHAT_ID [--json]                                           # the assembled prompt
+  personas create --name NAME [--description TEXT] [--json]
+  personas list [--json]
+  personas use ID                                       # the default persona for new chats
+  lorebooks import FILE [--json]                        # world-info JSON, a character_book JSON, or a card
+  lorebooks list [--json]
+  lorebooks show ID [--json]
+  lorebooks export ID --format worldinfo|character_book --out FILE
+  lorebooks attach|detach ID (--global | --character ID | --chat ID) [--json]
   bench chat --model PATH --turns N [--context N] [--max-tokens N] [--threads N] [--json]
   settings get [KEY] [--json]
   settings set KEY VALUE
   web [--port N] [--model PATH] [--json]
   help
 
-The data directory defaults to the app's (Electron userData); MASQUE_DATA_DIR or --data-dir override it.
+Data directory: --data-dir DIR, else MASQUE_DATA_DIR, else the app's own (Electron userData, e.g. ~/.config/Masque).
 Exit codes: 0 ok, 1 bad input or not found (stderr starts with the error code), 2 unexpected failure.
 `;

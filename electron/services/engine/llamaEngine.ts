@@ -19,6 +19,7 @@ import {
 } from "node-llama-cpp";
 import type { ModelInfo, ModelStatus } from "../../../shared/domain/model";
 import { MasqueError } from "../../../shared/errors";
+import { formatBytes } from "../../../shared/format/bytes";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
 import { calibrateThreads } from "./calibration";
 import type {
@@ -57,6 +58,7 @@ interface Loaded extends LoadedModel {
 }
 
 const RECENT_LOG_LINES = 40;
+const LLAMA_DISPOSE_WAIT_MS = 2000;
 
 export class LlamaEngine implements Engine {
   private llama: Promise<Llama> | null = null;
@@ -161,8 +163,20 @@ export class LlamaEngine implements Engine {
   async dispose(): Promise<void> {
     await this.unload();
     const llama = await this.llama?.catch(() => null);
-    await llama?.dispose();
     this.llama = null;
+    if (!llama) return;
+    // node-llama-cpp 3.21.1's Llama.dispose() also waits for the memory-simulation model handles
+    // its loads create, which only the garbage collector releases: after several loads in one
+    // process it waited forever in 3 of 4 runs (measured in test/integration/engine.test.ts).
+    // Everything of ours is disposed by now; give it a moment, then let the process go on.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      llama.dispose(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, LLAMA_DISPOSE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private async loadNow(path: string, options: LoadOptions): Promise<ModelStatus> {
@@ -188,7 +202,11 @@ export class LlamaEngine implements Engine {
         sizeBytes: info.sizeBytes,
         contentHash: await fastContentHash(path, info.sizeBytes),
         threads,
-        contextSize: options.contextSize,
+        // A context beyond what the model was trained on only produces garbage (and costs memory).
+        contextSize:
+          info.trainContextSize > 0
+            ? Math.min(options.contextSize, info.trainContextSize)
+            : options.contextSize,
       };
       this.current = loaded;
       this.setStatus(this.loadedStatus(loaded));
@@ -407,8 +425,4 @@ export class LlamaEngine implements Engine {
 
 function emptyStatus(): ModelStatus {
   return { state: "none", path: null, info: null, error: null, threads: null, contextSize: null };
-}
-
-function formatBytes(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }

@@ -136,7 +136,7 @@ describe("registerIpc: events", () => {
 
   it("forwards every core event to the window on masque:event as (name, payload)", () => {
     const { core, target } = setup();
-    const delta = { generationId: "g1", chatId: 2, text: "Hel" };
+    const delta = { generationId: "g1", chatId: 2, seq: 1, offset: 0, text: "Hel" };
     core.emit("generation.delta", delta);
     core.emit("model.status", status);
     expect(target?.send.mock.calls).toEqual([

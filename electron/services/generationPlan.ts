@@ -1,0 +1,102 @@
+/**
+ * What a generation will do, decided before anything is stored: the prompt fitted into the
+ * budget (a prompt that cannot fit throws CONTEXT_OVERFLOW here), the sampler, the seed, and the
+ * provenance its reply will carry.
+ */
+import { randomInt } from "node:crypto";
+import { basename } from "node:path";
+import type { GenerationOptions } from "../../shared/api/contract";
+import type { GenerationKind, GenerationProvenance, Message } from "../../shared/domain/chat";
+import { SAMPLER_KEYS, type Settings } from "../../shared/domain/settings";
+import type { AssembledPrompt, AssembleMode, PromptMessage } from "../../shared/prompt/assemble";
+import type { CharacterRepository } from "../storage/characterRepository";
+import type { ChatRepository } from "../storage/chatRepository";
+import type { SettingsStore } from "../storage/settingsStore";
+import type { Engine, SamplerSettings } from "./engine/engine";
+import { buildPrompt, type ResolvedTemplate } from "./promptBuilder";
+
+export interface Plan {
+  chatId: number;
+  kind: GenerationKind;
+  /** The message the reply hangs under (null for a new greeting). */
+  parentId: number | null;
+  /** The message a "continue" extends. */
+  target: Message | null;
+  prompt: AssembledPrompt & { resolved: ResolvedTemplate };
+  maxTokens: number;
+  seed: number;
+  sampler: SamplerSettings;
+}
+
+export class GenerationPlanner {
+  constructor(
+    private readonly chats: ChatRepository,
+    private readonly characters: CharacterRepository,
+    private readonly settings: SettingsStore,
+    private readonly engine: Engine,
+  ) {}
+
+  /** The active path up to `leafId` as the prompt sees it. */
+  history(chatId: number, leafId: number | null): PromptMessage[] {
+    if (leafId === null) return [];
+    return this.chats.activePath(chatId, leafId).map((m) => ({
+      id: m.id,
+      role: m.role,
+      text: m.text,
+      generated: m.role === "character" && m.stats !== null && m.editedAt === null,
+    }));
+  }
+
+  plan(
+    chatId: number,
+    kind: GenerationKind,
+    history: PromptMessage[],
+    mode: AssembleMode,
+    options: GenerationOptions,
+    placement: { parentId: number | null; target?: Message | null },
+  ): Plan {
+    const chat = this.chats.getChat(chatId);
+    const settings = this.settings.getAll();
+    const maxTokens = options.maxTokens ?? settings.maxTokens;
+    const prompt = buildPrompt(this.engine, {
+      card: this.characters.get(chat.characterId).data,
+      settings,
+      options: this.chats.options(chatId),
+      history,
+      mode,
+      maxTokens,
+    });
+    return {
+      chatId,
+      kind,
+      parentId: placement.parentId,
+      target: placement.target ?? null,
+      prompt,
+      maxTokens,
+      seed: options.seed ?? randomInt(0, 2 ** 31),
+      sampler: samplerFrom(settings, options.temperature),
+    };
+  }
+
+  /** How the reply is produced (the model loaded now, the template, the sampler, the seed). */
+  provenance(plan: Plan, reusedTokens?: number): GenerationProvenance {
+    const loaded = this.engine.loaded();
+    return {
+      modelFile: loaded ? basename(loaded.path) : "",
+      modelSize: loaded?.sizeBytes ?? 0,
+      modelHash: loaded?.contentHash ?? "",
+      template: plan.prompt.resolved.template.id,
+      threads: loaded?.threads ?? 0,
+      contextSize: loaded?.contextSize ?? 0,
+      sampler: { ...plan.sampler, maxTokens: plan.maxTokens },
+      seed: plan.seed,
+      droppedMessages: plan.prompt.droppedMessageIds.length,
+      ...(reusedTokens === undefined ? {} : { reusedTokens }),
+    };
+  }
+}
+
+function samplerFrom(settings: Settings, temperature: number | undefined): SamplerSettings {
+  const values = Object.fromEntries(SAMPLER_KEYS.map((k) => [k, settings[k]])) as unknown as SamplerSettings;
+  return temperature === undefined ? values : { ...values, temperature };
+}
