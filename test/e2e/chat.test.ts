@@ -134,14 +134,20 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("browser mode end to end", () 
     await page.getByTestId("settings-user-name").fill("Sam");
     await page.getByTestId("settings-save").click();
     await expect
-      .poll(async () => {
-        const r = await runMasque(["--data-dir", temp.dir, "settings", "get", "userName"]);
-        return r.stdout.trim();
-      })
+      .poll(
+        async () => {
+          const r = await runMasque(["--data-dir", temp.dir, "settings", "get", "userName"]);
+          return r.stdout.trim();
+        },
+        // Each read starts a CLI process (about a second on a busy machine).
+        { timeout: 15_000 },
+      )
       .toBe("Sam");
     await page.getByTestId("model-path-input").fill(join(temp.dir, "missing.gguf"));
     await page.getByTestId("model-load-button").click();
-    await expect.poll(() => page.getByTestId("settings-panel").innerText()).toContain("MODEL_INVALID");
+    await expect
+      .poll(() => page.getByTestId("settings-panel").innerText(), { timeout: 15_000 })
+      .toContain("MODEL_INVALID");
     await page.getByTestId("close-settings").click();
   });
 });

@@ -58,8 +58,9 @@ function ChatRows({ view }: Readonly<{ view: ChatView }>) {
   const [pinned, setPinned] = useState<ReadonlySet<number>>(new Set());
 
   const characterName = view.chat.characterName;
-  // Until the core accepted the call, nothing is shown in the chat (a refused call leaves no trace).
-  const shown = stream?.knownSince !== null ? stream : undefined;
+  // Nothing is shown until the core accepted the call (a refused call leaves no trace), nor for a
+  // generation known only from deltas until `started` or a snapshot says what it is and holds.
+  const shown = stream && stream.knownSince !== null && stream.kind !== null ? stream : undefined;
   const plan = planDisplay(view.messages, shown);
   const pathLength = view.messages.length;
   const busy = stream !== undefined;
