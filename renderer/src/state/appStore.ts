@@ -2,7 +2,7 @@
  * Server-owned state mirrored in the renderer, plus the two selections everything hangs off
  * (selected character, active chat). Written only by `state/*Actions.ts` and the bridge event wiring.
  */
-import type { TemplateInfo } from "../../../shared/api/contract";
+import type { EventTypes, TemplateInfo } from "../../../shared/api/contract";
 import type { CharacterRecord, CharacterSummary } from "../../../shared/domain/card";
 import type { ChatSummary, ChatView } from "../../../shared/domain/chat";
 import type { CharacterSort, ImportProgress, ImportReport, TagCount } from "../../../shared/domain/library";
@@ -27,6 +27,12 @@ export interface LibraryQuery {
   sort: CharacterSort;
 }
 
+/** An `import.*` event, as the import job keeps it. */
+export type ImportEvent =
+  | { kind: "progress"; payload: EventTypes["import.progress"] }
+  | { kind: "done"; payload: EventTypes["import.done"] }
+  | { kind: "error"; payload: EventTypes["import.error"] };
+
 /** The one import that can run at a time, from the upload to the report the user dismisses. */
 export interface ImportJob {
   fileName: string;
@@ -38,6 +44,10 @@ export interface ImportJob {
   error: ApiError | null;
   /** The user asked to cancel; the core still sends a (cancelled) report or an error. */
   cancelling: boolean;
+  /** Events that came before `import.start` answered with the id (at most a few). */
+  early: readonly ImportEvent[];
+  /** Cancels the upload (browser mode) while it runs. */
+  uploadAbort: AbortController | null;
 }
 
 export type MainView = "chat" | "profile";
@@ -45,6 +55,10 @@ export type MainView = "chat" | "profile";
 export interface AppState {
   /** The characters matching `libraryQuery`, in its order. */
   characters: CharacterSummary[];
+  /** Counts `characters.list` requests: only the answer to the latest one is shown. */
+  characterListTicket: number;
+  /** Avatars as data: URLs (null: none), by `id:version`, fetched once and shared by every view. */
+  avatars: Readonly<Record<string, Promise<string | null>>>;
   charactersLoaded: boolean;
   libraryQuery: LibraryQuery;
   /** Every tag with its number of characters, most used first. */
@@ -85,6 +99,8 @@ export interface AppState {
 
 export const appStore = createStore<AppState>({
   characters: [],
+  characterListTicket: 0,
+  avatars: {},
   charactersLoaded: false,
   libraryQuery: { search: "", tag: null, sort: "name" },
   tags: [],
