@@ -173,6 +173,8 @@ async function measure(page: Page, seed: LongChatSeed): Promise<Figures> {
 
     await page.getByTestId("view-profile").click();
     await page.getByTestId("reference-session").first().waitFor();
+    // Let the character page settle, so that the first session opened does not pay for it.
+    await page.waitForTimeout(400);
     figures.sessionOpenShort.push(await openSessionTimed(page, seed.sessionSizes.short));
     figures.sessionDomShort.push(await domCount(page));
     await closeSession(page);
