@@ -145,8 +145,9 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "sessions.get": (input) => sessions.get(input.sessionId),
     "chats.list": (input) => chats.list(input.characterId),
     "chats.create": (input) => chats.create(input.characterId),
-    "chats.get": (input) => chats.view(input.chatId),
-    "chats.messages": () => Promise.reject(new MasqueError("INTERNAL", "not implemented yet")),
+    "chats.get": (input) =>
+      input.limit === undefined ? chats.view(input.chatId) : chats.viewLatest(input.chatId, input.limit),
+    "chats.messages": (input) => chats.messagesBefore(input.chatId, input.beforeId, input.limit),
     "chats.send": (input) => generations.send(input.chatId, input.text, input.options, input.generationId),
     "chats.regenerate": (input) =>
       generations.regenerate(input.chatId, input.messageId, input.options, input.generationId),
