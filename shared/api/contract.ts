@@ -433,6 +433,8 @@ export const REQUEST_SCHEMAS = {
   "chats.deleteMessage": z.object({ messageId: id, withDescendants: z.boolean().optional() }).strict(),
   "chats.branch": z.object({ messageId: id }).strict(),
   "chats.prompt": z.object({ chatId: id }).strict(),
+  /** The chat's KV-cache state saved on disk; `drop` forgets it. */
+  "chats.state": z.object({ chatId: id, drop: z.boolean().optional() }).strict(),
   "chats.setOptions": z
     .object({
       chatId: id,
@@ -525,6 +527,22 @@ export interface PromptReport {
   } | null;
 }
 
+/** A chat's saved KV-cache state (`chats.state`). */
+export interface ChatStateInfo {
+  chatId: number;
+  saved: boolean;
+  bytes: number;
+  tokens: number;
+  /** The model file that made it, and its SHA-256. */
+  model: { fileName: string; sha256: string } | null;
+  lora: { fileName: string; sha256: string; scale: number }[];
+  contextSize: number | null;
+  template: string | null;
+  savedAt: number | null;
+  /** Set by `drop`: whether a state was forgotten. */
+  dropped?: boolean;
+}
+
 /** Output type of every method. */
 export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes {
   "app.info": AppInfo;
@@ -554,6 +572,7 @@ export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes {
   "chats.deleteMessage": ChatView;
   "chats.branch": ChatView;
   "chats.prompt": PromptReport;
+  "chats.state": ChatStateInfo;
   "chats.setOptions": ChatView;
   "templates.list": TemplateInfo[];
   "presets.save": Settings;

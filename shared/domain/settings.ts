@@ -56,6 +56,8 @@ export const settingsSchema = z.object({
   loreRecursionSteps: z.number().int().min(0).max(10),
   /** "cache": lore that comes and goes follows the message that fired it (see docs/lore-caching.md); "as-written": SillyTavern's layout. */
   lorePlacement: z.enum(["cache", "as-written"]),
+  /** Disk space for chats' saved KV-cache states (MB); least recently used go first; 0 = none kept. */
+  kvStateBudgetMB: z.number().int().min(0).max(1_048_576),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -95,6 +97,7 @@ export const DEFAULT_SETTINGS: Settings = {
   loreBudgetCap: 0,
   loreRecursionSteps: 3,
   lorePlacement: "cache",
+  kvStateBudgetMB: 512,
 };
 
 /** The settings that make up a sampler preset. */

@@ -13,6 +13,7 @@ import { importFile } from "./importCommand";
 import { LOREBOOK_COMMANDS, PERSONA_COMMANDS } from "./loreCommands";
 import { continueCommand, promptCommand, regenerateCommand, swipesCommand } from "./roleplayCommands";
 import { sendMessage } from "./sendCommand";
+import { chatStateCommand } from "./stateCommand";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
@@ -161,6 +162,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
     continue: continueCommand,
     swipes: swipesCommand,
     prompt: promptCommand,
+    state: chatStateCommand,
     async send(ctx, args) {
       const { positionals, values } = parseCommand(
         args,

@@ -20,6 +20,7 @@ Usage: masque [--data-dir DIR] <command> [options]
   chats continue CHAT_ID [generation options] [--json]                    # extend the last reply
   chats swipes MESSAGE_ID [--json]
   chats prompt CHAT_ID [--json]                                           # the assembled prompt
+  chats state CHAT_ID [--drop] [--json]                                   # the KV-cache state saved on disk
   personas create --name NAME [--description TEXT] [--json]
   personas list [--json]
   personas use ID                                       # the default persona for new chats
