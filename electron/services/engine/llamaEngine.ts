@@ -433,6 +433,7 @@ export class LlamaEngine implements Engine {
       );
     }
     const states = this.options.states;
+    const prepared = performance.now();
     const fingerprint = states ? await this.fingerprint(loaded, request, lora) : null;
     let restorable = 0;
     if (states && fingerprint && !session.restoreTried) {
@@ -448,6 +449,7 @@ export class LlamaEngine implements Engine {
         );
       }
     }
+    const restoreMs = performance.now() - prepared;
     const result = await runGeneration({
       sequence: session.sequence,
       model: loaded.model,
@@ -462,6 +464,8 @@ export class LlamaEngine implements Engine {
     });
     const reused = result.stats.promptTokens - result.stats.evaluatedTokens;
     result.stats.restoredTokens = Math.min(restorable, reused);
+    // The time to the first token includes the model's digest and finding, checking and loading the saved state.
+    result.stats.ttftMs = Math.round((result.stats.ttftMs + restoreMs) * 10) / 10;
     if (states && fingerprint) {
       session.saving = saveSequence(states, session.sequence, request.sessionKey, fingerprint).catch(
         (error: unknown) =>
