@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { isMethod, type Method, type ParsedRequestOf, type ResponseOf } from "../../shared/api/contract";
 import { parseRequest } from "../../shared/api/validate";
 import { MasqueError, type Result, toApiError } from "../../shared/errors";
+import { AdapterRepository } from "../storage/adapterRepository";
 import { CharacterRepository } from "../storage/characterRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
@@ -31,6 +32,7 @@ import { ChatLeases, type ChatLeasesOptions } from "./locks/chatLeases";
 import { ChatLocks } from "./locks/chatLocks";
 import { createLoreServices } from "./lore";
 import { ModelService } from "./modelService";
+import { AdapterLibrary } from "./models/adapters";
 import { applyPreset, deletePreset, savePreset } from "./presets";
 import { listTemplates } from "./templates";
 
@@ -96,6 +98,13 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     runningGenerations: () => generations.running(),
   });
   const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine);
+  const adapters = new AdapterLibrary(
+    new AdapterRepository(database),
+    digests,
+    engine,
+    chatRepository,
+    options.settings,
+  );
   const generations = new GenerationService({
     chats: chatRepository,
     engine,
@@ -117,6 +126,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     }),
     transaction: (work) => database.transaction(work),
     ownerId: leases.owner.id,
+    adapters,
   });
   const chats = new ChatService(chatRepository, characterRepository, generations, locks);
   const chatStates = new ChatStateService(kvStates, chatRepository, engine);
@@ -181,7 +191,13 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "chats.branch": (input) => chats.branch(input.messageId),
     "chats.prompt": (input) => generations.promptReport(input.chatId),
     "chats.state": (input) => chatStates.state(input.chatId, input.drop),
-    "chats.setOptions": ({ chatId, ...changes }) => chats.setOptions(chatId, changes),
+    "models.adapters": () => adapters.list(),
+    "models.addAdapter": (input) => adapters.add(input.path),
+    "models.removeAdapter": (input) => adapters.remove(input.id),
+    "chats.setOptions": ({ chatId, ...changes }) => {
+      adapters.assertKnown(changes.lora, "lora");
+      return chats.setOptions(chatId, changes);
+    },
     "templates.list": () => listTemplates(),
     "presets.save": (input) => savePreset(options.settings, input.name, input.values),
     "presets.apply": (input) => applyPreset(options.settings, input.name),
@@ -190,6 +206,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "generation.abort": (input) => generations.abort(input.generationId),
     "settings.get": () => options.settings.getAll(),
     "settings.update": (input) => {
+      adapters.assertKnown(input.loraAdapters, "loraAdapters");
       const before = options.settings.getAll();
       const updated = options.settings.update(input);
       const changed = Object.keys(input).filter(

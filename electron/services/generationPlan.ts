@@ -63,6 +63,7 @@ export class GenerationPlanner {
     mode: AssembleMode,
     options: GenerationOptions,
     placement: { parentId: number | null; target?: Message | null },
+    lora: PlannedAdapter[] = [],
   ): Plan {
     const chat = this.chats.getChat(chatId);
     const settings = this.settings.getAll();
@@ -84,7 +85,7 @@ export class GenerationPlanner {
       maxTokens,
       seed: options.seed ?? randomInt(0, 2 ** 31),
       sampler: samplerFrom(settings, options.temperature),
-      lora: [],
+      lora,
     };
   }
 

@@ -74,6 +74,8 @@ export interface ChatSummary {
 export interface ChatOptions {
   templateId?: string;
   examplesMode?: "push" | "keep" | "strip";
+  /** LoRA adapters of the library for this chat (replaces the global set; [] = none). */
+  lora?: { adapterId: number; scale: number }[];
 }
 
 export interface ChatView {

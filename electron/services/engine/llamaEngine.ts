@@ -35,6 +35,7 @@ import type {
 import { fastContentHash } from "./fastHash";
 import type { FileDigests } from "./fileDigest";
 import { runGeneration } from "./generation";
+import { loraContextOptions } from "./lora";
 import { inspectModelFile } from "./modelFile";
 import { type ModelTemplateMatch, matchModelTemplate } from "./modelTemplate";
 import { restoreSequence, saveSequence } from "./sessionState";
@@ -388,9 +389,7 @@ export class LlamaEngine implements Engine {
         threads: loaded.threads,
         // On CPU, flash attention measured 2.2x slower (node-llama-cpp.md section 7).
         flashAttention: llama.gpu !== false,
-        ...(lora.length > 0
-          ? { lora: { adapters: lora.map((a) => ({ filePath: a.path, scale: a.scale })) } }
-          : {}),
+        ...loraContextOptions(lora),
       });
     } catch (error) {
       if (lora.length > 0 && !(error instanceof InsufficientMemoryError)) {
