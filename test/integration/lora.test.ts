@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getLlama, type Llama, type LlamaModel } from "node-llama-cpp";
+import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLlamaScoring } from "../../electron/services/eval/llamaScoring";
 import { type PlainTextScore, scorePlainText } from "../../electron/services/eval/plainTextScorer";
@@ -59,7 +59,7 @@ describe.skipIf(!HAS_TEST_MODEL)("LoRA adapters", () => {
     let llama: Llama;
     let model: LlamaModel;
     beforeAll(async () => {
-      llama = await getLlama({ gpu: false, build: "never", logLevel: "error" });
+      llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
       model = await llama.loadModel({ modelPath: TEST_MODEL_PATH });
     });
     afterAll(async () => {
