@@ -128,7 +128,11 @@ export class KvStateStore {
     fingerprint: StateFingerprint,
     tokens: readonly number[],
     write: (tempPath: string) => Promise<void>,
-  ): Promise<StateMetadata> {
+  ): Promise<StateMetadata | null> {
+    if (this.options.budgetBytes() <= 0) {
+      await this.drop(chatId);
+      return null;
+    }
     await mkdir(this.dir, { recursive: true });
     await this.removeLeftovers(chatId);
     const temp = join(this.dir, `${safeName(chatId)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);

@@ -433,7 +433,13 @@ export class LlamaEngine implements Engine {
     }
     const states = this.options.states;
     const prepared = performance.now();
-    const fingerprint = states ? await this.fingerprint(loaded, request, lora) : null;
+    const fingerprint = states
+      ? await this.fingerprint(loaded, request, lora).catch((error: unknown) => {
+          // Without a fingerprint nothing is loaded or saved; the reply itself goes on.
+          this.options.log?.(`KV states are off for this reply: ${(error as Error).message}`);
+          return null;
+        })
+      : null;
     let restorable = 0;
     if (states && fingerprint && !session.restoreTried) {
       session.restoreTried = true;

@@ -146,3 +146,20 @@ describe("KvStateStore", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 });
+
+describe("KvStateStore with a zero budget", () => {
+  it("keeps nothing and never writes", async () => {
+    const temp = makeTempDir("masque-kv-");
+    temps.push(temp);
+    let writes = 0;
+    const kv = new KvStateStore(temp.dir, { budgetBytes: () => 0 });
+    expect(
+      await kv.save("1", base, [1], async (path) => {
+        writes++;
+        writeFileSync(path, "x");
+      }),
+    ).toBeNull();
+    expect(writes).toBe(0);
+    expect(await kv.list()).toEqual([]);
+  });
+});
