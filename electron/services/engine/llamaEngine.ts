@@ -20,6 +20,7 @@ import {
 } from "node-llama-cpp";
 import type { ModelInfo, ModelStatus } from "../../../shared/domain/model";
 import { MasqueError } from "../../../shared/errors";
+import { formatBytes } from "../../../shared/format/bytes";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
 import type { KvStateStore, StateFingerprint } from "../../storage/kvStateStore";
 import { calibrateThreads } from "./calibration";
@@ -532,8 +533,4 @@ export class LlamaEngine implements Engine {
 
 function emptyStatus(): ModelStatus {
   return { state: "none", path: null, info: null, error: null, threads: null, contextSize: null };
-}
-
-function formatBytes(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
