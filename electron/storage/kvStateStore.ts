@@ -203,14 +203,18 @@ export class KvStateStore {
   }
 
   /**
-   * Temp files a killed process left for this chat. Only the chat's own: the caller holds the
-   * chat's lock, so no other process is writing them, while other chats' may be in progress.
+   * Temp files a killed process left for this chat: only the chat's own, and only those of a
+   * process that is gone (a save runs after the chat's lock is released, so another live process
+   * may still be finishing one).
    */
   private async removeLeftovers(chatId: string): Promise<void> {
     const prefix = `${safeName(chatId)}.`;
     const names = await readdir(this.dir).catch(() => [] as string[]);
     for (const name of names) {
-      if (name.startsWith(prefix) && name.endsWith(".tmp")) await rm(join(this.dir, name), { force: true });
+      if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+      const pid = Number(/\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
+      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) continue;
+      await rm(join(this.dir, name), { force: true });
     }
   }
 
@@ -276,6 +280,15 @@ function parseMetadata(value: unknown): StateMetadata | null {
 /** Chat ids are numbers today; anything else is kept to a safe file name. */
 function safeName(chatId: string): string {
   return chatId.replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function sleep(ms: number): Promise<void> {
