@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { createCore } from "../electron/services/core";
 import { createConfSettings } from "../electron/storage/confSettings";
 import type { ChatStateInfo } from "../shared/api/contract";
+import { unwrapEnvelope } from "../shared/api/envelope";
 import { quantile } from "../shared/stats/quantile";
 
 const median = (values: number[]) => quantile(values, 0.5);
@@ -54,11 +55,8 @@ const core = await createCore({
   settings: createConfSettings(base),
   version: "bench",
 });
-const call = async <T>(method: string, input: unknown): Promise<T> => {
-  const r = await core.dispatch(method, input);
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-};
+const call = async <T>(method: string, input: unknown): Promise<T> =>
+  unwrapEnvelope(await core.dispatch(method, input), method) as T;
 let chatId = 0;
 try {
   await call("settings.update", { threads: 1, contextSize: 2048, maxTokens, templateId: "pygmalion" });
@@ -77,9 +75,8 @@ try {
       options: { seed: turn + 1 },
     });
     await settled.settled(started.generationId);
-    await (core.engine as unknown as { releaseSession(key: string): Promise<void> }).releaseSession(
-      String(chatId),
-    ); // waits for the state's save
+    // Releasing the chat's context waits for its state to be saved.
+    await core.engine.releaseSession(String(chatId));
     const state = await call<ChatStateInfo>("chats.state", { chatId });
     if (state.saved && (turn % 3 === 2 || turn === turns - 1))
       sizes.push({
