@@ -100,7 +100,11 @@ export class ChatService {
 
   setOptions(
     chatId: number,
-    changes: { templateId?: string | null; examplesMode?: ChatOptions["examplesMode"] | null },
+    changes: {
+      templateId?: string | null;
+      examplesMode?: ChatOptions["examplesMode"] | null;
+      lora?: ChatOptions["lora"] | null;
+    },
   ) {
     const known = listTemplates().map((t) => t.id);
     if (typeof changes.templateId === "string" && !known.includes(changes.templateId)) {

@@ -212,4 +212,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: "LoRA adapters known to the model library",
+    sql: `
+      CREATE TABLE lora_adapters (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        base_architecture TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        added_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -4,15 +4,18 @@ import type { ChatView, Message } from "../../../shared/domain/chat";
 import { isSettingsKey, parseSettingValue } from "../../../shared/domain/settings";
 import type { MasqueError } from "../../../shared/errors";
 import { runWeb } from "../web/runWeb";
+import { MODELS_COMMANDS } from "./adaptersCommand";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
 import { benchChatCommand } from "./benchChat";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
 import { EXPORT_COMMANDS, validateCommand } from "./exportCommand";
 import { importFile } from "./importCommand";
+import { takeLoraFlags } from "./loraFlags";
 import { LOREBOOK_COMMANDS, PERSONA_COMMANDS } from "./loreCommands";
 import { continueCommand, promptCommand, regenerateCommand, swipesCommand } from "./roleplayCommands";
 import { sendMessage } from "./sendCommand";
+import { chatStateCommand } from "./stateCommand";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
@@ -25,6 +28,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
   export: EXPORT_COMMANDS,
   personas: PERSONA_COMMANDS,
   lorebooks: LOREBOOK_COMMANDS,
+  models: MODELS_COMMANDS,
   sessions: {
     async list(ctx, args) {
       const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });
@@ -161,7 +165,9 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
     continue: continueCommand,
     swipes: swipesCommand,
     prompt: promptCommand,
-    async send(ctx, args) {
+    state: chatStateCommand,
+    async send(ctx, all) {
+      const { lora, rest: args } = takeLoraFlags(all);
       const { positionals, values } = parseCommand(
         args,
         {
@@ -183,6 +189,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         temperature: numberOption(values.temperature, "--temperature"),
         threads: intOption(values.threads, "--threads"),
         json: values.json === true,
+        lora,
       });
     },
   },
