@@ -192,7 +192,10 @@ export class ModelService {
 
   private assertNoEvaluation(what: string): void {
     if (this.evaluations > 0) {
-      throw new MasqueError("BUSY", `The model workbench is evaluating a model; cancel it or wait before ${what}.`);
+      throw new MasqueError(
+        "BUSY",
+        `The model workbench is evaluating a model; cancel it or wait before ${what}.`,
+      );
     }
   }
 

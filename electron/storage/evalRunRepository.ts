@@ -78,17 +78,17 @@ export class EvalRunRepository {
   }
 
   get(id: number): EvalRunRow {
-    const row = this.database.db.prepare("SELECT * FROM eval_runs WHERE id = ?").get(id) as RawRun | undefined;
+    const row = this.database.db.prepare("SELECT * FROM eval_runs WHERE id = ?").get(id) as
+      | RawRun
+      | undefined;
     if (!row) throw new MasqueError("NOT_FOUND", `evaluation run ${id} does not exist`, { runId: id });
     return toRow(row);
   }
 
   list(kind?: EvalRunKind): EvalRunRow[] {
-    const rows = (
-      kind
-        ? this.database.db.prepare("SELECT * FROM eval_runs WHERE kind = ? ORDER BY id").all(kind)
-        : this.database.db.prepare("SELECT * FROM eval_runs ORDER BY id").all()
-    ) as unknown as RawRun[];
+    const rows = (kind
+      ? this.database.db.prepare("SELECT * FROM eval_runs WHERE kind = ? ORDER BY id").all(kind)
+      : this.database.db.prepare("SELECT * FROM eval_runs ORDER BY id").all()) as unknown as RawRun[];
     return rows.map(toRow);
   }
 
@@ -155,7 +155,7 @@ export class EvalRunRepository {
     const insert = this.database.db.prepare(
       "INSERT INTO eval_ab_prompts (run_id, prompt_index, prompt_json) VALUES (?, ?, ?)",
     );
-    prompts.forEach((prompt, index) => insert.run(runId, index, JSON.stringify(prompt)));
+    for (const [index, prompt] of prompts.entries()) insert.run(runId, index, JSON.stringify(prompt));
   }
 
   abPrompts(runId: number): unknown[] {
@@ -174,8 +174,16 @@ export class EvalRunRepository {
 
   abItems(runId: number): AbItemRow[] {
     const rows = this.database.db
-      .prepare("SELECT item, prompt_index, slot_a, slot_b, vote FROM eval_ab_items WHERE run_id = ? ORDER BY item")
-      .all(runId) as { item: number; prompt_index: number; slot_a: string; slot_b: string; vote: AbVote | null }[];
+      .prepare(
+        "SELECT item, prompt_index, slot_a, slot_b, vote FROM eval_ab_items WHERE run_id = ? ORDER BY item",
+      )
+      .all(runId) as {
+      item: number;
+      prompt_index: number;
+      slot_a: string;
+      slot_b: string;
+      vote: AbVote | null;
+    }[];
     return rows.map((r) => ({
       item: r.item,
       promptIndex: r.prompt_index,
@@ -205,7 +213,12 @@ export class EvalRunRepository {
     const rows = this.database.db
       .prepare("SELECT prompt_index, contestant, text, tokens FROM eval_ab_replies WHERE run_id = ?")
       .all(runId) as { prompt_index: number; contestant: string; text: string; tokens: number }[];
-    return rows.map((r) => ({ promptIndex: r.prompt_index, contestant: r.contestant, text: r.text, tokens: r.tokens }));
+    return rows.map((r) => ({
+      promptIndex: r.prompt_index,
+      contestant: r.contestant,
+      text: r.text,
+      tokens: r.tokens,
+    }));
   }
 
   cachedHash(path: string, sizeBytes: number, mtimeMs: number): string | null {
@@ -217,7 +230,9 @@ export class EvalRunRepository {
 
   saveHash(path: string, sizeBytes: number, mtimeMs: number, sha256: string): void {
     this.database.db
-      .prepare("INSERT OR REPLACE INTO model_file_hashes (path, size_bytes, mtime_ms, sha256) VALUES (?, ?, ?, ?)")
+      .prepare(
+        "INSERT OR REPLACE INTO model_file_hashes (path, size_bytes, mtime_ms, sha256) VALUES (?, ?, ?, ?)",
+      )
       .run(path, sizeBytes, mtimeMs, sha256);
   }
 }

@@ -7,6 +7,18 @@ import { z } from "zod";
 import type { CharacterRecord, CharacterSummary } from "../domain/card";
 import type { ChatSummary, ChatView, GenerationKind, Message } from "../domain/chat";
 import type {
+  AbNext,
+  AbReport,
+  AbVote,
+  EvalProgress,
+  EvalRunDetail,
+  EvalRunKind,
+  EvalRunStatus,
+  EvalRunSummary,
+  ReplyStatsReport,
+  RunComparison,
+} from "../domain/eval";
+import type {
   ExportedFile,
   ImportProgress,
   ImportReport,
@@ -23,18 +35,6 @@ import type {
   LorebookSummary,
   LoreEntryView,
 } from "../domain/lore";
-import type {
-  AbNext,
-  AbReport,
-  AbVote,
-  EvalProgress,
-  EvalRunDetail,
-  EvalRunKind,
-  EvalRunStatus,
-  EvalRunSummary,
-  ReplyStatsReport,
-  RunComparison,
-} from "../domain/eval";
 import type { ModelStatus } from "../domain/model";
 import { type ChatPersona, PERSONA_DESCRIPTION_MAX, PERSONA_NAME_MAX, type Persona } from "../domain/persona";
 import { type Settings, settingsPatchSchema } from "../domain/settings";
@@ -407,7 +407,12 @@ const EVAL_REQUEST_SCHEMAS = {
       characterIds: idList("character").optional(),
       chatIds: idList("chat").optional(),
       items: z.number().int().min(1).max(1000).optional(),
-      seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
       maxTokens: z.number().int().min(1).max(2048).optional(),
     })
     .strict()

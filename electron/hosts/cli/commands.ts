@@ -8,6 +8,7 @@ import { idArgument, intOption, numberOption, parseCommand } from "./args";
 import { benchChatCommand } from "./benchChat";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { EVAL_COMMANDS } from "./evalCommands";
 import { EXPORT_COMMANDS, validateCommand } from "./exportCommand";
 import { importFile } from "./importCommand";
 import { LOREBOOK_COMMANDS, PERSONA_COMMANDS } from "./loreCommands";
@@ -23,6 +24,7 @@ const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify
 export const COMMANDS: Record<string, Record<string, Command>> = {
   bench: { chat: benchChatCommand },
   export: EXPORT_COMMANDS,
+  eval: EVAL_COMMANDS,
   personas: PERSONA_COMMANDS,
   lorebooks: LOREBOOK_COMMANDS,
   sessions: {

@@ -17,7 +17,11 @@ export interface StoredAbPrompt {
 }
 
 /** `count` prompts, each ending with a user turn of some conversation (fewer if there are fewer turns). */
-export function sampleAbPrompts(conversations: readonly Conversation[], count: number, seed: number): StoredAbPrompt[] {
+export function sampleAbPrompts(
+  conversations: readonly Conversation[],
+  count: number,
+  seed: number,
+): StoredAbPrompt[] {
   const points = conversations.flatMap((c) =>
     c.turns.flatMap((turn, index) => (turn.role === "user" && turn.text.trim() ? [{ c, index }] : [])),
   );

@@ -6,8 +6,8 @@
  * run still has finite ratings.
  */
 import type { AbContestant, AbContestantReport, AbVote } from "../../../shared/domain/eval";
-import { bootstrapBradleyTerry } from "../../../shared/stats/bradleyTerryBootstrap";
 import type { Battle } from "../../../shared/stats/bradleyTerry";
+import { bootstrapBradleyTerry } from "../../../shared/stats/bradleyTerryBootstrap";
 import { winRate } from "../../../shared/stats/wilson";
 
 export const AB_PSEUDO_TIES = 1;
@@ -55,10 +55,9 @@ export function abContestantReports(
   }
   const ratings = new Map(
     battles.length > 0
-      ? bootstrapBradleyTerry(battles, { pseudoTies: AB_PSEUDO_TIES, seed: AB_BOOTSTRAP_SEED }).ratings.map((r) => [
-          r.model,
-          r,
-        ])
+      ? bootstrapBradleyTerry(battles, { pseudoTies: AB_PSEUDO_TIES, seed: AB_BOOTSTRAP_SEED }).ratings.map(
+          (r) => [r.model, r],
+        )
       : [],
   );
   return contestants.map((c) => {

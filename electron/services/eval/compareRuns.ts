@@ -19,7 +19,10 @@ interface Pair {
   cand: SessionResult;
 }
 
-export function compareRuns(baseline: PerplexityResult, candidates: readonly PerplexityResult[]): RunComparison {
+export function compareRuns(
+  baseline: PerplexityResult,
+  candidates: readonly PerplexityResult[],
+): RunComparison {
   for (const candidate of candidates) {
     if (candidate.selectionHash !== baseline.selectionHash) {
       throw new MasqueError(
@@ -66,7 +69,9 @@ function difference(pairs: readonly Pair[]) {
   const diff = candidateNll - baselineNll;
   let interval: [number, number] = [diff, diff];
   if (pairs.length >= 2) {
-    const boot = percentileBootstrap(pairs, (s) => ratio(s, "cand") - ratio(s, "base"), { seed: BOOTSTRAP_SEED });
+    const boot = percentileBootstrap(pairs, (s) => ratio(s, "cand") - ratio(s, "base"), {
+      seed: BOOTSTRAP_SEED,
+    });
     interval = [boot.low, boot.high];
   }
   return { baselineNll, candidateNll, difference: diff, interval, worse: interval[0] > 0 };

@@ -43,11 +43,7 @@ export class EvalJobs {
   }
 
   /** Starts `work` on a later macrotask (after the call that started it has returned). */
-  start(
-    runId: number,
-    kind: EvalRunKind,
-    work: (job: JobContext) => Promise<{ result?: unknown }>,
-  ): void {
+  start(runId: number, kind: EvalRunKind, work: (job: JobContext) => Promise<{ result?: unknown }>): void {
     const controller = new AbortController();
     const started = Date.now();
     let last = 0;
@@ -75,16 +71,27 @@ export class EvalJobs {
         (error: unknown) => {
           const apiError = toApiError(error);
           if (controller.signal.aborted || apiError.code === "ABORTED") {
-            this.runs.finish(runId, { status: "cancelled", durationMs: Date.now() - started, error: "cancelled" });
+            this.runs.finish(runId, {
+              status: "cancelled",
+              durationMs: Date.now() - started,
+              error: "cancelled",
+            });
             this.events.emit("eval.done", { runId, kind, status: "cancelled" });
             return;
           }
-          if (apiError.code === "INTERNAL") this.log?.(`evaluation ${runId} failed: ${(error as Error).stack}`);
-          this.runs.finish(runId, { status: "failed", durationMs: Date.now() - started, error: apiError.message });
+          if (apiError.code === "INTERNAL")
+            this.log?.(`evaluation ${runId} failed: ${(error as Error).stack}`);
+          this.runs.finish(runId, {
+            status: "failed",
+            durationMs: Date.now() - started,
+            error: apiError.message,
+          });
           this.events.emit("eval.error", { runId, kind, error: apiError });
         },
       )
-      .catch((error: unknown) => this.log?.(`evaluation ${runId}: could not record its end: ${String(error)}`))
+      .catch((error: unknown) =>
+        this.log?.(`evaluation ${runId}: could not record its end: ${String(error)}`),
+      )
       .finally(() => this.jobs.delete(runId));
     this.jobs.set(runId, { controller, done });
   }

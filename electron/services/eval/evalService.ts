@@ -147,7 +147,8 @@ export class EvalService {
     return {
       ...this.summary(row),
       selection: row.selection as EvalRunDetail["selection"],
-      perplexity: row.kind === "perplexity" && row.status === "done" ? (row.result as PerplexityResult) : null,
+      perplexity:
+        row.kind === "perplexity" && row.status === "done" ? (row.result as PerplexityResult) : null,
     };
   }
 
@@ -164,9 +165,13 @@ export class EvalService {
           field: "runIds",
         });
       if (!detail.perplexity)
-        throw new MasqueError("INVALID_INPUT", `run ${id} is ${detail.status}, not complete; it cannot be compared`, {
-          field: "runIds",
-        });
+        throw new MasqueError(
+          "INVALID_INPUT",
+          `run ${id} is ${detail.status}, not complete; it cannot be compared`,
+          {
+            field: "runIds",
+          },
+        );
       return detail.perplexity;
     });
     return compareRuns(results[0] as PerplexityResult, results.slice(1));
@@ -190,9 +195,13 @@ export class EvalService {
     for (const [index, c] of input.contestants.entries()) {
       if (c.templateId) this.checkTemplate(c.templateId);
       if (c.preset && !settings.samplerPresets.some((p) => p.name.toLowerCase() === c.preset?.toLowerCase()))
-        throw new MasqueError("NOT_FOUND", `contestants[${index}].preset: preset "${c.preset}" does not exist`, {
-          field: `contestants.${index}.preset`,
-        });
+        throw new MasqueError(
+          "NOT_FOUND",
+          `contestants[${index}].preset: preset "${c.preset}" does not exist`,
+          {
+            field: `contestants.${index}.preset`,
+          },
+        );
       const model = await modelFingerprint(c.model, this.runs);
       const templateId = c.templateId ?? "auto";
       const preset = c.preset ?? null;
@@ -206,10 +215,16 @@ export class EvalService {
     }
     const labels = new Set(contestants.map((c) => c.label));
     if (labels.size < contestants.length)
-      throw new MasqueError("INVALID_INPUT", "contestants: two contestants are the same model, template and preset", {
-        field: "contestants",
-      });
-    const selection = input.characterIds ? { characterIds: input.characterIds } : { chatIds: input.chatIds ?? [] };
+      throw new MasqueError(
+        "INVALID_INPUT",
+        "contestants: two contestants are the same model, template and preset",
+        {
+          field: "contestants",
+        },
+      );
+    const selection = input.characterIds
+      ? { characterIds: input.characterIds }
+      : { chatIds: input.chatIds ?? [] };
     this.checkSelection(selection);
     const conversations = input.characterIds
       ? referenceConversations(this.options.repos, input.characterIds)
@@ -277,11 +292,16 @@ export class EvalService {
   abVote(runId: number, item: number, vote: AbVote): { item: number; vote: AbVote; remaining: number } {
     this.abRun(runId);
     const target = this.runs.abItems(runId).find((i) => i.item === item);
-    if (!target) throw new MasqueError("NOT_FOUND", `item ${item} is not in A/B run ${runId}`, { field: "item" });
+    if (!target)
+      throw new MasqueError("NOT_FOUND", `item ${item} is not in A/B run ${runId}`, { field: "item" });
     if (!this.replyPair(runId, target.promptIndex, target.slotA, target.slotB))
-      throw new MasqueError("INVALID_INPUT", `item ${item} has no replies yet; ask for it with eval.abNext first`, {
-        field: "item",
-      });
+      throw new MasqueError(
+        "INVALID_INPUT",
+        `item ${item} has no replies yet; ask for it with eval.abNext first`,
+        {
+          field: "item",
+        },
+      );
     this.runs.vote(runId, item, vote);
     return { item, vote, remaining: this.runs.abItems(runId).filter((i) => i.vote === null).length };
   }
@@ -341,10 +361,14 @@ export class EvalService {
       c.turns.filter((t) => t.role === "character" && t.text.trim()).map((t) => t.text),
     );
     const engine = this.options.engine;
-    return replyStatsReport(sets, reference.length > 0 ? { label: "PIPPA bot turns", texts: reference } : null, {
-      userNames: [settings.userName],
-      ...(engine.loaded() ? { countTokens: (t: string) => engine.countTokens(t) } : {}),
-    });
+    return replyStatsReport(
+      sets,
+      reference.length > 0 ? { label: "PIPPA bot turns", texts: reference } : null,
+      {
+        userNames: [settings.userName],
+        ...(engine.loaded() ? { countTokens: (t: string) => engine.countTokens(t) } : {}),
+      },
+    );
   }
 
   // ---- internals ----
@@ -416,7 +440,9 @@ export class EvalService {
 
   private sampler(preset: string | null): SamplerSettings {
     const settings = this.options.settings.getAll();
-    const values = Object.fromEntries(SAMPLER_KEYS.map((k) => [k, settings[k]])) as unknown as SamplerSettings;
+    const values = Object.fromEntries(
+      SAMPLER_KEYS.map((k) => [k, settings[k]]),
+    ) as unknown as SamplerSettings;
     const chosen = preset
       ? settings.samplerPresets.find((p) => p.name.toLowerCase() === preset.toLowerCase())
       : undefined;
@@ -435,12 +461,15 @@ export class EvalService {
     this.runs.markInterrupted((id) => this.jobs.isRunning(id));
     const row = this.runs.get(runId);
     if (row.kind !== "ab")
-      throw new MasqueError("INVALID_INPUT", `run ${runId} is a perplexity run, not an A/B run`, { field: "runId" });
+      throw new MasqueError("INVALID_INPUT", `run ${runId} is a perplexity run, not an A/B run`, {
+        field: "runId",
+      });
     return row;
   }
 
   private summary(row: EvalRunRow): EvalRunSummary {
-    const result = row.kind === "perplexity" && row.status === "done" ? (row.result as PerplexityResult) : null;
+    const result =
+      row.kind === "perplexity" && row.status === "done" ? (row.result as PerplexityResult) : null;
     const items = row.kind === "ab" ? this.runs.abItems(row.id) : null;
     return {
       id: row.id,
@@ -474,7 +503,9 @@ export class EvalService {
 
   private checkTemplate(templateId: string): void {
     if (templateId !== "auto" && templateId !== "model" && !findTemplate(templateId))
-      throw new MasqueError("INVALID_INPUT", `templateId: unknown template "${templateId}"`, { field: "templateId" });
+      throw new MasqueError("INVALID_INPUT", `templateId: unknown template "${templateId}"`, {
+        field: "templateId",
+      });
   }
 }
 

@@ -15,7 +15,8 @@ export async function modelFingerprint(path: string, runs: EvalRunRepository): P
   const info = await stat(absolute).catch(() => {
     throw new MasqueError("NOT_FOUND", `model file ${absolute} does not exist`, { field: "model" });
   });
-  if (!info.isFile()) throw new MasqueError("INVALID_INPUT", `model: ${absolute} is not a file`, { field: "model" });
+  if (!info.isFile())
+    throw new MasqueError("INVALID_INPUT", `model: ${absolute} is not a file`, { field: "model" });
   const mtime = Math.trunc(info.mtimeMs);
   let sha256 = runs.cachedHash(absolute, info.size, mtime);
   if (!sha256) {

@@ -31,9 +31,7 @@ export function figuresOf(sessions: readonly SessionResult[]): PerplexityFigures
   };
 }
 
-export function sessionResult(
-  base: Omit<SessionResult, "nll" | "perplexity">,
-): SessionResult {
+export function sessionResult(base: Omit<SessionResult, "nll" | "perplexity">): SessionResult {
   const nll = base.tokensScored > 0 ? base.nllSum / base.tokensScored : Number.NaN;
   return { ...base, nll, perplexity: Math.exp(nll) };
 }

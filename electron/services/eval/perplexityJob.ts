@@ -6,16 +6,17 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type {
-  CharacterResult,
-  PerplexitySelection,
-  SessionResult,
-} from "../../../shared/domain/eval";
+import type { CharacterResult, PerplexitySelection, SessionResult } from "../../../shared/domain/eval";
 import type { Settings } from "../../../shared/domain/settings";
 import { MasqueError } from "../../../shared/errors";
 import type { Engine, ScoringSession } from "../engine/engine";
 import { conversationPieces } from "./conversationPieces";
-import { chatConversations, type Conversation, referenceConversations, type SourceRepositories } from "./evalSources";
+import {
+  type Conversation,
+  chatConversations,
+  referenceConversations,
+  type SourceRepositories,
+} from "./evalSources";
 import { planSessionScoring, type SessionPlan } from "./inCharacterPlan";
 import { figuresOf, sessionResult } from "./perplexityFigures";
 import { scorePlainText } from "./plainTextScorer";
@@ -54,9 +55,13 @@ export async function runPerplexityJob(input: PerplexityJobInput): Promise<Perpl
     ? referenceConversations(input.repos, input.selection.characterIds, input.selection.sessions)
     : chatConversations(input.repos, input.selection.chatIds ?? []);
   if (conversations.length === 0) {
-    throw new MasqueError("INVALID_INPUT", "the selection holds no sessions to score (import PIPPA sessions first)", {
-      field: "characterIds",
-    });
+    throw new MasqueError(
+      "INVALID_INPUT",
+      "the selection holds no sessions to score (import PIPPA sessions first)",
+      {
+        field: "characterIds",
+      },
+    );
   }
   let templateId = input.templateId ?? "";
   const planned: PlannedConversation[] = [];
@@ -79,7 +84,15 @@ export async function runPerplexityJob(input: PerplexityJobInput): Promise<Perpl
     if (plan.scoredTokens === 0) continue;
     if (total > 0 && total + plan.scoredTokens > cap) break;
     const bytes = new Map(
-      pieces.replies.map((r) => [r.replyId, utf8Length(r.reply.map((p) => p.text).join("").trimStart())]),
+      pieces.replies.map((r) => [
+        r.replyId,
+        utf8Length(
+          r.reply
+            .map((p) => p.text)
+            .join("")
+            .trimStart(),
+        ),
+      ]),
     );
     planned.push({ conversation, plan, bytes, unfitted: pieces.unfitted });
     total += plan.scoredTokens;
@@ -127,11 +140,15 @@ async function runPlainText(input: PerplexityJobInput, path: string): Promise<Pe
       { field: "textFile" },
     );
   });
-  if (!text.trim()) throw new MasqueError("INVALID_INPUT", `text file ${path} is empty`, { field: "textFile" });
+  if (!text.trim())
+    throw new MasqueError("INVALID_INPUT", `text file ${path} is empty`, { field: "textFile" });
   const { tokens } = input.scoring.textTokens(text);
   const selectionHash = hashInputs(["text", tokens, input.scoring.contextSize]);
   input.onPlanned({ selectionHash, templateId: "plain-text", totalTokens: tokens.length - 1 });
-  const score = await scorePlainText(input.scoring, text, { signal: input.signal, onProgress: input.onProgress });
+  const score = await scorePlainText(input.scoring, text, {
+    signal: input.signal,
+    onProgress: input.onProgress,
+  });
   return {
     templateId: "plain-text",
     selectionHash,

@@ -18,7 +18,8 @@ export function replyStatsReport(
   options: ReplyStatsOptions,
 ): ReplyStatsReport {
   const nonEmpty = sets.filter((s) => s.texts.length > 0);
-  if (nonEmpty.length === 0) throw new MasqueError("INVALID_INPUT", "the selection holds no replies to describe");
+  if (nonEmpty.length === 0)
+    throw new MasqueError("INVALID_INPUT", "the selection holds no replies to describe");
   const all = [...nonEmpty, ...(reference && reference.texts.length > 0 ? [reference] : [])];
   const summaries = all.map((s) => ({ label: s.label, summary: summariseReplies(s.texts, options) }));
   const words = summaries.flatMap((s) => s.summary.perReply.map((r) => r.words));

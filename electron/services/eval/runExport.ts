@@ -5,14 +5,14 @@ import { MasqueError } from "../../../shared/errors";
 
 export type RunExportFormat = "json" | "csv" | "markdown";
 
-export function exportRun(
-  detail: EvalRunDetail,
-  ab: AbReport | null,
-  format: RunExportFormat,
-): ExportedFile {
+export function exportRun(detail: EvalRunDetail, ab: AbReport | null, format: RunExportFormat): ExportedFile {
   const base = `masque-run-${detail.id}`;
   if (format === "json") {
-    return file(`${base}.json`, "application/json", `${JSON.stringify({ run: detail, abReport: ab }, null, 2)}\n`);
+    return file(
+      `${base}.json`,
+      "application/json",
+      `${JSON.stringify({ run: detail, abReport: ab }, null, 2)}\n`,
+    );
   }
   if (format === "csv") return file(`${base}.csv`, "text/csv", csv(detail, ab));
   return file(`${base}.md`, "text/markdown", markdown(detail, ab));
@@ -24,23 +24,29 @@ function file(fileName: string, mimeType: string, text: string): ExportedFile {
 
 function csv(detail: EvalRunDetail, ab: AbReport | null): string {
   if (detail.kind === "ab" && ab) {
-    const rows = [["item", "slot_a", "slot_b", "vote", "tokens_a", "tokens_b", "character_id", "session_id", "chat_id"]];
+    const rows = [
+      ["item", "slot_a", "slot_b", "vote", "tokens_a", "tokens_b", "character_id", "session_id", "chat_id"],
+    ];
     for (const i of ab.items)
-      rows.push([
-        i.item,
-        i.slots.a,
-        i.slots.b,
-        i.vote ?? "",
-        i.replyTokens.a,
-        i.replyTokens.b,
-        i.source.characterId,
-        i.source.sessionId ?? "",
-        i.source.chatId ?? "",
-      ].map(String));
+      rows.push(
+        [
+          i.item,
+          i.slots.a,
+          i.slots.b,
+          i.vote ?? "",
+          i.replyTokens.a,
+          i.replyTokens.b,
+          i.source.characterId,
+          i.source.sessionId ?? "",
+          i.source.chatId ?? "",
+        ].map(String),
+      );
     return toCsv(rows);
   }
   const result = requirePerplexity(detail);
-  const rows = [["session", "character_id", "tokens_scored", "bytes_scored", "nll_sum", "mean_nll", "perplexity"]];
+  const rows = [
+    ["session", "character_id", "tokens_scored", "bytes_scored", "nll_sum", "mean_nll", "perplexity"],
+  ];
   for (const s of result.perSession)
     rows.push(
       [s.key, s.characterId ?? "", s.tokensScored, s.bytesScored, s.nllSum, s.nll, s.perplexity].map(String),
@@ -85,7 +91,10 @@ function markdown(detail: EvalRunDetail, ab: AbReport | null): string {
 
 function requirePerplexity(detail: EvalRunDetail): PerplexityResult {
   if (!detail.perplexity)
-    throw new MasqueError("INVALID_INPUT", `run ${detail.id} has no results to export (status ${detail.status})`);
+    throw new MasqueError(
+      "INVALID_INPUT",
+      `run ${detail.id} has no results to export (status ${detail.status})`,
+    );
   return detail.perplexity;
 }
 

@@ -24,6 +24,9 @@ const KNOWN_EVENTS: Record<EventName, true> = {
   "import.progress": true,
   "import.done": true,
   "import.error": true,
+  "eval.progress": true,
+  "eval.done": true,
+  "eval.error": true,
 };
 
 function isKnownEvent(name: string): name is EventName {
