@@ -230,7 +230,7 @@ export class FakeEngine implements Engine {
         scoredBytes: new TextEncoder().encode(text).length,
       }),
       score: async (pass, signal) => {
-        await sleep(this.options.scoreDelayMs ?? 0);
+        await abortableSleep(this.options.scoreDelayMs ?? 0, signal);
         if (signal?.aborted) throw new MasqueError("ABORTED", "fake: scoring aborted");
         if (this.current?.path !== path) throw new MasqueError("ABORTED", "fake: the model was unloaded");
         const nll: number[] = [];
@@ -363,4 +363,19 @@ function commonPrefix(a: readonly number[], b: readonly number[]): number {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
+}
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }

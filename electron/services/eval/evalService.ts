@@ -182,6 +182,11 @@ export class EvalService {
     return exportRun(detail, detail.kind === "ab" ? this.abReport(runId) : null, format);
   }
 
+  /** Resolves when the run's job in this process (if any) has ended. */
+  settled(runId: number): Promise<void> {
+    return this.jobs.settled(runId);
+  }
+
   async dispose(): Promise<void> {
     await this.jobs.cancelAll();
   }
