@@ -70,8 +70,9 @@ describe.skipIf(!HAS_TEST_MODEL)("perplexity runs with the real model", () => {
         [...STORY_CHARACTERS].sort(),
       );
     }
-    const g = good.perplexity!;
-    const b = bad.perplexity!;
+    const g = good.perplexity;
+    const b = bad.perplexity;
+    if (!g || !b) throw new Error("a run finished without results");
     expect(g.model.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(b.model.sha256).not.toBe(g.model.sha256);
     expect(b.selectionHash).toBe(g.selectionHash);
