@@ -363,7 +363,8 @@ export class EvalService {
       characterIds = [...new Set(conversations.map((c) => c.characterId))];
     }
     const reference = referenceConversations(this.options.repos, characterIds).flatMap((c) =>
-      c.turns.filter((t) => t.role === "character" && t.text.trim()).map((t) => t.text),
+      // Greetings come from the card, not from a model turn: left out on both sides.
+      c.turns.filter((t, i) => t.role === "character" && i > 0 && t.text.trim()).map((t) => t.text),
     );
     const engine = this.options.engine;
     return replyStatsReport(
