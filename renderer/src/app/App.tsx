@@ -2,10 +2,12 @@ import { useEffect, useState } from "react";
 import { ChatPane } from "../features/chat/ChatPane";
 import { DropOverlay } from "../features/import/DropOverlay";
 import { SettingsPanel } from "../features/settings/SettingsPanel";
+import { Workbench } from "../features/workbench/Workbench";
 import { useAppState } from "../state/appStore";
 import { connectEvents } from "../state/generationEvents";
 import { connectImportEvents } from "../state/importActions";
 import { bootstrap, dismissAppError } from "../state/libraryActions";
+import { useWorkbench } from "../state/workbenchActions";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { Sidebar } from "./Sidebar";
 import { applyTheme } from "./theme";
@@ -15,6 +17,7 @@ export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const theme = useAppState((s) => s.settings?.theme);
   const appError = useAppState((s) => s.appError);
+  const workbenchOpen = useWorkbench((s) => s.open);
 
   useEffect(() => {
     const disconnect = connectEvents();
@@ -39,7 +42,7 @@ export function App() {
             <ErrorBanner error={appError} onDismiss={dismissAppError} />
           </div>
         ) : null}
-        <ChatPane onOpenSettings={() => setSettingsOpen(true)} />
+        {workbenchOpen ? <Workbench /> : <ChatPane onOpenSettings={() => setSettingsOpen(true)} />}
       </main>
       {settingsOpen ? <SettingsPanel onClose={() => setSettingsOpen(false)} /> : null}
       <DropOverlay />
