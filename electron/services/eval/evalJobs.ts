@@ -47,14 +47,17 @@ export class EvalJobs {
     const controller = new AbortController();
     const started = Date.now();
     let last = 0;
+    let lastPhase: EvalProgress["phase"] | null = null;
     let rateStart: { at: number; done: number } | null = null;
     const context: JobContext = {
       signal: controller.signal,
       progress: (phase, done, total) => {
         const now = Date.now();
-        if (rateStart === null || done < rateStart.done) rateStart = { at: now, done };
-        if (now - last < PROGRESS_INTERVAL_MS && done < total) return;
+        // The rate (for the ETA) is measured within a phase, from its first report.
+        if (phase !== lastPhase || rateStart === null || done < rateStart.done) rateStart = { at: now, done };
+        if (phase === lastPhase && now - last < PROGRESS_INTERVAL_MS && done < total) return;
         last = now;
+        lastPhase = phase;
         const rate = (done - rateStart.done) / Math.max(1, now - rateStart.at);
         const etaMs = rate > 0 && done > rateStart.done ? Math.round((total - done) / rate) : null;
         this.events.emit("eval.progress", { runId, kind, phase, done, total, etaMs });

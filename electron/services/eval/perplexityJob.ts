@@ -105,6 +105,7 @@ export async function runPerplexityJob(input: PerplexityJobInput): Promise<Perpl
   }
   const selectionHash = hashInputs(planned.map((p) => [p.conversation.key, p.plan.passes]));
   input.onPlanned({ selectionHash, templateId, totalTokens: total });
+  input.onProgress(0, total);
 
   const perSession: SessionResult[] = [];
   let done = 0;
@@ -145,6 +146,7 @@ async function runPlainText(input: PerplexityJobInput, path: string): Promise<Pe
   const { tokens } = input.scoring.textTokens(text);
   const selectionHash = hashInputs(["text", tokens, input.scoring.contextSize]);
   input.onPlanned({ selectionHash, templateId: "plain-text", totalTokens: tokens.length - 1 });
+  input.onProgress(0, tokens.length - 1);
   const score = await scorePlainText(input.scoring, text, {
     signal: input.signal,
     onProgress: input.onProgress,
