@@ -75,5 +75,11 @@ describe("a running evaluation holds the model", () => {
     expect(run.perplexity).toBeNull();
     // The model is free again.
     await t.call("chats.send", { chatId: chat.chat.id, text: "Still there?" });
+    await expect.poll(() => t?.eventsOf("generation.done").length).toBe(2);
+    // Reply statistics of the chat: its two generated replies (no PIPPA sessions for this character).
+    const stats = await t.call("eval.stats", { chatIds: [chat.chat.id] });
+    expect(stats.sets).toHaveLength(1);
+    expect(stats.sets[0]?.replies).toBe(2);
+    expect(stats.reference).toBeNull();
   });
 });
