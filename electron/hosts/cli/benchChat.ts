@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { unwrapEnvelope } from "../../../shared/api/envelope";
 import type { Message } from "../../../shared/domain/chat";
 import { fromApiError } from "../../../shared/errors";
 import { type CoreInternals, createCore } from "../../services/core";
@@ -82,9 +83,7 @@ export async function benchChatCommand(ctx: CliContext, args: string[]): Promise
 }
 
 async function call<T>(core: CoreInternals, method: string, input: unknown): Promise<T> {
-  const result = await core.dispatch(method, input);
-  if (!result.ok) throw fromApiError(result.error);
-  return result.value as T;
+  return unwrapEnvelope(await core.dispatch(method, input), method) as T;
 }
 
 async function play(
