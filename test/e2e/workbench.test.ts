@@ -26,18 +26,16 @@ const RECORD_PROGRESS = `(() => {
   }).observe(document.body, { subtree: true, childList: true, characterData: true });
 })()`;
 
-/** Counts the canvas pixels that are not fully transparent inside a chart. */
+/** Counts the canvas pixels that are not fully transparent inside a chart (-1: no canvas). */
 async function paintedPixels(page: Page, testId: string): Promise<number> {
-  return page.evaluate((id) => {
-    const canvas = document.querySelector(`[data-testid="${id}"] canvas`) as HTMLCanvasElement | null;
+  return (await page.evaluate(`(() => {
+    const canvas = document.querySelector('[data-testid="${testId}"] canvas');
     if (!canvas) return -1;
-    const context = canvas.getContext("2d");
-    if (!context) return -2;
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
     let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) painted++;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
     return painted;
-  }, testId);
+  })()`)) as number;
 }
 
 describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("the model workbench in the browser", () => {
