@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreInternals } from "../../electron/services/core";
+import { scorePlainText } from "../../electron/services/eval/plainTextScorer";
 import { openDatabase } from "../../electron/storage/database";
 import { EvalRunRepository } from "../../electron/storage/evalRunRepository";
 import type { RunComparison } from "../../shared/domain/eval";
@@ -186,6 +187,42 @@ describe.skipIf(!HAS_TEST_MODEL)("perplexity runs with the real model", () => {
     ).toBe("NOT_FOUND");
     expect((await t.call("eval.runs", {})).length).toBe(before);
   });
+});
+
+describe.skipIf(!HAS_TEST_MODEL)("a plain-text run", () => {
+  it("scores a text file as one sequence and matches the scorer on the same model and context", async () => {
+    const t = await openTestCore();
+    try {
+      await t.call("settings.update", { threads: 1, contextSize: 512 });
+      const file = join(t.dir, "story.txt");
+      const text =
+        "Once upon a time, there was a little dog named Max. Max liked to run and play in the sun. ".repeat(
+          12,
+        );
+      writeFileSync(file, text);
+      const { runId } = await t.call("eval.perplexity", {
+        model: TEST_MODEL_PATH,
+        textFile: file,
+        contextSize: 128,
+      });
+      await (t.core as CoreInternals).evals.settled(runId);
+      const run = await t.call("eval.run", { runId });
+      const result = run.perplexity;
+      if (!result) throw new Error(`run ended ${run.status}: ${run.error}`);
+      expect(result.templateId).toBe("plain-text");
+      expect(result.perSession.map((s) => s.key)).toEqual(["text"]);
+      expect(result.bytesScored).toBe(Buffer.byteLength(text));
+      // The same text through Engine.openScoring and the phase-1 plain-text scorer directly.
+      const scoring = await (t.core as CoreInternals).engine.openScoring({ contextSize: 128 });
+      const direct = await scorePlainText(scoring, text);
+      await scoring.dispose();
+      expect(direct.windows).toBeGreaterThan(1);
+      expect(result.tokensScored).toBe(direct.tokens);
+      expect(result.perplexity).toBeCloseTo(direct.perplexity, 9);
+    } finally {
+      await t.close();
+    }
+  }, 120_000);
 });
 
 describe("a run whose process died", () => {

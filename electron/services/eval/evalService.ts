@@ -4,6 +4,8 @@
  * under the model lock; each run is a row that records how it ended.
  */
 import { randomInt } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import type { ParsedRequestOf } from "../../../shared/api/contract";
 import type {
   AbContestant,
@@ -33,7 +35,7 @@ import { abContestantReports } from "./abReport";
 import { compareRuns } from "./compareRuns";
 import { EvalJobs } from "./evalJobs";
 import { chatConversations, referenceConversations, type SourceRepositories } from "./evalSources";
-import { modelFingerprint } from "./modelFingerprint";
+import { modelFile, modelFingerprint } from "./modelFingerprint";
 import { figuresOf } from "./perplexityFigures";
 import { runPerplexityJob } from "./perplexityJob";
 import { type ReplySet, replyStatsReport } from "./replyStatsReport";
@@ -87,19 +89,26 @@ export class EvalService {
       ...(input.maxTokensScored ? { maxTokensScored: input.maxTokensScored } : {}),
     };
     this.checkSelection(selection);
+    this.checkScorable(selection);
     if (input.templateId) this.checkTemplate(input.templateId);
-    const model = await modelFingerprint(input.model, this.runs);
+    const file = modelFile(input.model);
     const contextSize = input.contextSize ?? this.options.settings.getAll().contextSize;
-    const settings: PerplexitySettings = { model, contextSize, templateId: input.templateId ?? null };
+    const settings: PerplexitySettings = {
+      model: { path: file.path, fileName: file.fileName, sizeBytes: file.sizeBytes, sha256: "" },
+      contextSize,
+      templateId: input.templateId ?? null,
+    };
     const runId = this.runs.create({
       kind: "perplexity",
-      label: `${model.fileName} · ${describeSelection(selection)}`,
+      label: `${file.fileName} · ${describeSelection(selection)}`,
       selection,
       settings,
     });
     this.jobs.start(runId, "perplexity", async (job) => {
       const started = Date.now();
       job.progress("loading", 0, 1);
+      const model = await modelFingerprint(file, this.runs);
+      this.runs.setSettings(runId, { ...settings, model });
       return this.options.models.withModel(model.path, async () => {
         const scoring = await this.options.engine.openScoring({ contextSize });
         try {
@@ -207,19 +216,19 @@ export class EvalService {
             field: `contestants.${index}.preset`,
           },
         );
-      const model = await modelFingerprint(c.model, this.runs);
+      const file = modelFile(c.model, `contestants.${index}.model`);
       const templateId = c.templateId ?? "auto";
       const preset = c.preset ?? null;
       contestants.push({
         id: `c${index + 1}`,
-        label: `${model.fileName} · ${templateId} · ${preset ?? "current sampler"}`,
-        model,
+        label: `${file.fileName} · ${templateId} · ${preset ?? "current sampler"}`,
+        model: { path: file.path, fileName: file.fileName, sizeBytes: file.sizeBytes, sha256: "" },
         templateId,
         preset,
       });
     }
-    const labels = new Set(contestants.map((c) => c.label));
-    if (labels.size < contestants.length)
+    const distinct = new Set(contestants.map((c) => JSON.stringify([c.model.path, c.templateId, c.preset])));
+    if (distinct.size < contestants.length)
       throw new MasqueError(
         "INVALID_INPUT",
         "contestants: two contestants are the same model, template and preset",
@@ -380,9 +389,17 @@ export class EvalService {
   // ---- internals ----
 
   private startAbGeneration(runId: number): void {
-    const { contestants, seed, maxTokens } = this.runs.get(runId).settings as AbSettings;
+    const stored = this.runs.get(runId).settings as AbSettings;
+    const { seed, maxTokens } = stored;
     const prompts = this.runs.abPrompts(runId) as StoredAbPrompt[];
     this.jobs.start(runId, "ab", async (job) => {
+      job.progress("loading", 0, 1);
+      const contestants: AbContestant[] = [];
+      for (const c of stored.contestants) {
+        const model = c.model.sha256 ? c.model : await modelFingerprint(modelFile(c.model.path), this.runs);
+        contestants.push({ ...c, model });
+      }
+      this.runs.setSettings(runId, { ...stored, contestants });
       const have = new Set(this.runs.abReplies(runId).map((r) => `${r.promptIndex}:${r.contestant}`));
       const total = prompts.length * contestants.length;
       let done = have.size;
@@ -505,6 +522,25 @@ export class EvalService {
   private checkSelection(selection: { characterIds?: number[]; chatIds?: number[] }): void {
     for (const id of selection.characterIds ?? []) this.options.repos.characters.get(id);
     for (const id of selection.chatIds ?? []) this.options.repos.chats.getChat(id);
+  }
+
+  /** Refuses, before any run is stored, a selection with nothing in it to score. */
+  private checkScorable(selection: PerplexitySelection): void {
+    if (selection.textFile !== undefined) {
+      const file = resolve(selection.textFile);
+      if (!existsSync(file) || !statSync(file).isFile())
+        throw new MasqueError("NOT_FOUND", `textFile: ${file} does not exist`, { field: "textFile" });
+      selection.textFile = file;
+    }
+    const empty = (selection.characterIds ?? []).filter(
+      (id) => this.options.repos.sessions.list(id).length === 0,
+    );
+    if (empty.length > 0)
+      throw new MasqueError(
+        "INVALID_INPUT",
+        `characterIds: character ${empty.join(", ")} has no reference sessions to score (import its PIPPA sessions first)`,
+        { field: "characterIds" },
+      );
   }
 
   private checkTemplate(templateId: string): void {
