@@ -1,8 +1,7 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { ChatPane } from "../features/chat/ChatPane";
 import { DropOverlay } from "../features/import/DropOverlay";
 import { SettingsPanel } from "../features/settings/SettingsPanel";
-import { Workbench } from "../features/workbench/Workbench";
 import { useAppState } from "../state/appStore";
 import { connectEvents } from "../state/generationEvents";
 import { connectImportEvents } from "../state/importActions";
@@ -12,6 +11,11 @@ import { ErrorBanner } from "../ui/ErrorBanner";
 import { Sidebar } from "./Sidebar";
 import { applyTheme } from "./theme";
 import "./app.css";
+
+// The workbench and its charting library load only when it is opened.
+const Workbench = lazy(() =>
+  import("../features/workbench/Workbench").then((m) => ({ default: m.Workbench })),
+);
 
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -42,7 +46,13 @@ export function App() {
             <ErrorBanner error={appError} onDismiss={dismissAppError} />
           </div>
         ) : null}
-        {workbenchOpen ? <Workbench /> : <ChatPane onOpenSettings={() => setSettingsOpen(true)} />}
+        {workbenchOpen ? (
+          <Suspense fallback={<p className="loading-hint">Loading the workbench…</p>}>
+            <Workbench />
+          </Suspense>
+        ) : (
+          <ChatPane onOpenSettings={() => setSettingsOpen(true)} />
+        )}
       </main>
       {settingsOpen ? <SettingsPanel onClose={() => setSettingsOpen(false)} /> : null}
       <DropOverlay />
