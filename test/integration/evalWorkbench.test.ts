@@ -5,6 +5,7 @@
  * through `masque eval compare --json`. Also: the CLI's perplexity JSON shape, exports, and a run
  * whose process died is marked interrupted, never complete.
  */
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,13 +16,14 @@ import { EvalRunRepository } from "../../electron/storage/evalRunRepository";
 import type { RunComparison } from "../../shared/domain/eval";
 import { FakeEngine } from "../fakes/fakeEngine";
 import {
+  manyStorySessionsJsonl,
   STORY_CHARACTERS,
   STORY_SESSIONS_PER_CHARACTER,
   storySessionsJsonl,
 } from "../fixtures/eval/storySessions";
 import { runMasque } from "../helpers/cli";
 import { openTestCore, type TestCore } from "../helpers/core";
-import { HAS_TEST_MODEL, TEST_MODEL_PATH } from "../helpers/model";
+import { HAS_TEST_MODEL, PROJECT_ROOT, TEST_MODEL_PATH } from "../helpers/model";
 import { writeNoisyCopy } from "../helpers/noisyModel";
 import { makeTempDir } from "../helpers/tempDir";
 
@@ -223,6 +225,55 @@ describe.skipIf(!HAS_TEST_MODEL)("a plain-text run", () => {
       await t.close();
     }
   }, 120_000);
+});
+
+describe.skipIf(!HAS_TEST_MODEL)("masque eval perplexity killed with SIGKILL", () => {
+  it("leaves a run the next process marks interrupted, never complete", async () => {
+    const temp = makeTempDir("masque-eval-kill-");
+    try {
+      const file = join(temp.dir, "many.jsonl");
+      writeFileSync(file, manyStorySessionsJsonl(400));
+      const dataDir = join(temp.dir, "data");
+      expect((await runMasque(["--data-dir", dataDir, "import", file])).code).toBe(0);
+      expect((await runMasque(["--data-dir", dataDir, "settings", "set", "threads", "1"])).code).toBe(0);
+      const child = spawn(
+        process.execPath,
+        [
+          join(PROJECT_ROOT, "bin", "masque.js"),
+          "--data-dir",
+          dataDir,
+          "eval",
+          "perplexity",
+          "--model",
+          TEST_MODEL_PATH,
+          "--character",
+          "1",
+        ],
+        { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.once("exit", (_code, signal) => resolve(signal)),
+      );
+      // Killed as soon as it reports scoring progress (the first line comes at once, later ones once a second).
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on("data", (d: Buffer) => {
+          stderr += d.toString();
+          if (/scoring \d+\/\d+/.test(stderr)) resolve();
+        });
+        child.once("exit", () => reject(new Error(`the CLI ended before scoring:\n${stderr}`)));
+      });
+      child.kill("SIGKILL");
+      expect(await exited).toBe("SIGKILL");
+      const list = await runMasque(["--data-dir", dataDir, "eval", "runs", "--json"]);
+      expect(list.code, list.stderr).toBe(0);
+      const [run] = JSON.parse(list.stdout) as { status: string; figures: unknown }[];
+      expect(run?.status).toBe("interrupted");
+      expect(run?.figures).toBeNull();
+    } finally {
+      temp.cleanup();
+    }
+  }, 180_000);
 });
 
 describe("a run whose process died", () => {
