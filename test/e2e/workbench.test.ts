@@ -86,6 +86,21 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("the model workbench in the br
     await page.screenshot({ path: join(RESULTS_DIR, "workbench-perplexity.png") });
   }, 180_000);
 
+  it("scores a text file given by its path", async () => {
+    const file = join(temp.dir, "story.txt");
+    writeFileSync(
+      file,
+      "Once upon a time, there was a little dog named Max. Max liked to run in the sun. ".repeat(6),
+    );
+    await page.getByTestId("eval-source-text").check();
+    await page.getByTestId("eval-text-file").fill(file);
+    await page.getByTestId("eval-run").click();
+    await expect
+      .poll(async () => (await page.getByTestId("eval-figures").textContent()) ?? "", { timeout: 120_000 })
+      .toContain("template plain-text");
+    expect(await page.getByTestId("eval-sessions").locator("tbody tr").count()).toBe(1);
+  }, 180_000);
+
   it("votes through a blind A/B run with the keyboard and shows the report", async () => {
     await page.getByTestId("workbench-tab-ab").click();
     await page.getByTestId("ab-model-1").fill(noisyPath);

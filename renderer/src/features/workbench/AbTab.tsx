@@ -5,7 +5,7 @@ import { useAppState } from "../../state/appStore";
 import { openAbRun, startAb, useWorkbench } from "../../state/workbenchActions";
 import { AbReportView } from "./AbReportView";
 import { AbVoting } from "./AbVoting";
-import { CharacterPicker } from "./CharacterPicker";
+import { EMPTY_SOURCE, type EvalSource, SourcePicker, sourceReady } from "./SourcePicker";
 
 export function AbTab() {
   const abRunId = useWorkbench((s) => s.abRunId);
@@ -51,7 +51,7 @@ function AbSetup() {
   const presets = useAppState((s) => s.settings?.samplerPresets ?? []);
   const job = useWorkbench((s) => s.job);
   const [contestants, setContestants] = useState<AbContestantInput[] | null>(null);
-  const [characterIds, setCharacterIds] = useState<number[]>([]);
+  const [source, setSource] = useState<EvalSource>(EMPTY_SOURCE);
   const [items, setItems] = useState("10");
   const rows = contestants ?? [{ model: defaultModel }, { model: defaultModel }];
   const update = (index: number, patch: Partial<AbContestantInput>) =>
@@ -68,7 +68,9 @@ function AbSetup() {
             ...(c.templateId ? { templateId: c.templateId } : {}),
             ...(c.preset ? { preset: c.preset } : {}),
           })),
-          characterIds,
+          ...(source.kind === "chats"
+            ? { chatIds: source.chatIds }
+            : { characterIds: source.kind === "characters" ? source.characterIds : [] }),
           items: Number(items) || 10,
         });
       }}
@@ -117,7 +119,7 @@ function AbSetup() {
       >
         Add a contestant
       </button>
-      <CharacterPicker selected={characterIds} onChange={setCharacterIds} />
+      <SourcePicker value={source} onChange={setSource} />
       <label className="field">
         <span className="field-label">Prompts</span>
         <input
@@ -131,7 +133,7 @@ function AbSetup() {
       <button
         type="submit"
         className="btn btn-primary"
-        disabled={job !== null || characterIds.length === 0}
+        disabled={job !== null || !sourceReady(source)}
         data-testid="ab-start"
       >
         Generate replies

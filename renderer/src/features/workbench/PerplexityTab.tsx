@@ -2,9 +2,9 @@
 import { useMemo, useState } from "react";
 import { useAppState } from "../../state/appStore";
 import { compareRuns, selectRun, startPerplexity, useWorkbench } from "../../state/workbenchActions";
-import { CharacterPicker } from "./CharacterPicker";
 import { ComparisonView } from "./ComparisonView";
 import { RunDetail } from "./RunDetail";
+import { EMPTY_SOURCE, type EvalSource, SourcePicker, sourceInput, sourceReady } from "./SourcePicker";
 
 export function PerplexityTab() {
   const defaultModel = useAppState((s) => s.settings?.modelPath ?? "");
@@ -14,7 +14,7 @@ export function PerplexityTab() {
   const selected = useWorkbench((s) => s.selectedRun);
   const comparison = useWorkbench((s) => s.comparison);
   const [model, setModel] = useState<string | null>(null);
-  const [characterIds, setCharacterIds] = useState<number[]>([]);
+  const [source, setSource] = useState<EvalSource>(EMPTY_SOURCE);
   const [sessions, setSessions] = useState("");
   const [checked, setChecked] = useState<number[]>([]);
   const modelPath = model ?? defaultModel;
@@ -27,8 +27,8 @@ export function PerplexityTab() {
           e.preventDefault();
           void startPerplexity({
             model: modelPath,
-            characterIds,
-            ...(sessions.trim() ? { sessions: Number(sessions) } : {}),
+            ...sourceInput(source),
+            ...(sessions.trim() && source.kind === "characters" ? { sessions: Number(sessions) } : {}),
           });
         }}
       >
@@ -36,7 +36,7 @@ export function PerplexityTab() {
           <span className="field-label">Model file</span>
           <input value={modelPath} onChange={(e) => setModel(e.target.value)} data-testid="eval-model" />
         </label>
-        <CharacterPicker selected={characterIds} onChange={setCharacterIds} />
+        <SourcePicker value={source} onChange={setSource} kinds={["characters", "chats", "text"]} />
         <label className="field">
           <span className="field-label">Sessions per character</span>
           <input
@@ -51,7 +51,7 @@ export function PerplexityTab() {
         <button
           type="submit"
           className="btn btn-primary"
-          disabled={job !== null || !modelPath || characterIds.length === 0}
+          disabled={job !== null || !modelPath || !sourceReady(source)}
           data-testid="eval-run"
         >
           Evaluate perplexity

@@ -3,37 +3,66 @@ import { useMemo, useState } from "react";
 import type { ReplyStatsReport } from "../../../../shared/domain/eval";
 import { loadStats, useWorkbench } from "../../state/workbenchActions";
 import { type ChartOption, EChart } from "./EChart";
+import { type EvalSource, SourcePicker } from "./SourcePicker";
 
 export function StatsTab() {
   const allRuns = useWorkbench((s) => s.runs);
   const runs = useMemo(() => allRuns.filter((r) => r.kind === "ab" && r.status === "done"), [allRuns]);
   const stats = useWorkbench((s) => s.stats);
   const [runId, setRunId] = useState<number | null>(null);
+  const [useChats, setUseChats] = useState(false);
+  const [chats, setChats] = useState<EvalSource>({ kind: "chats", chatIds: [] });
+  const chatIds = chats.kind === "chats" ? chats.chatIds : [];
+  const ready = useChats ? chatIds.length > 0 : runId !== null;
   return (
     <div className="workbench-tab-body">
       <form
         className="workbench-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (runId !== null) void loadStats({ abRunId: runId });
+          if (useChats) void loadStats({ chatIds });
+          else if (runId !== null) void loadStats({ abRunId: runId });
         }}
       >
-        <label className="field">
-          <span className="field-label">Replies of the A/B run</span>
-          <select
-            value={runId ?? ""}
-            onChange={(e) => setRunId(e.target.value ? Number(e.target.value) : null)}
-            data-testid="stats-run"
-          >
-            <option value="">choose…</option>
-            {runs.map((r) => (
-              <option key={r.id} value={r.id}>
-                #{r.id} {r.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="btn btn-primary" disabled={runId === null} data-testid="stats-show">
+        <div className="workbench-source-kinds" role="radiogroup" aria-label="Which replies">
+          <label className="workbench-check">
+            <input type="radio" name="stats-source" checked={!useChats} onChange={() => setUseChats(false)} />
+            Replies of an A/B run
+          </label>
+          <label className="workbench-check">
+            <input
+              type="radio"
+              name="stats-source"
+              checked={useChats}
+              onChange={() => setUseChats(true)}
+              data-testid="stats-source-chats"
+            />
+            My chats
+          </label>
+        </div>
+        {useChats ? (
+          <SourcePicker
+            value={chats}
+            onChange={(source) => setChats(source.kind === "chats" ? source : chats)}
+          />
+        ) : (
+          <label className="field">
+            <span className="field-label">A/B run</span>
+            <select
+              value={runId ?? ""}
+              onChange={(e) => setRunId(e.target.value ? Number(e.target.value) : null)}
+              data-testid="stats-run"
+            >
+              <option value="">choose…</option>
+              {runs.map((r) => (
+                <option key={r.id} value={r.id}>
+                  #{r.id} {r.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button type="submit" className="btn btn-primary" disabled={!ready} data-testid="stats-show">
           Show statistics
         </button>
       </form>
