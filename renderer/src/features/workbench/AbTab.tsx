@@ -35,7 +35,7 @@ export function AbTab() {
               <td>
                 {r.votes}/{r.items} voted
               </td>
-              <td>{r.kind === "ab" ? "blind comparison" : ""}</td>
+              <td>{r.label}</td>
             </tr>
           ))}
         </tbody>
