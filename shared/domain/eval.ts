@@ -48,6 +48,7 @@ export interface SessionResult {
   nllSum: number;
   nll: number;
   perplexity: number;
+  bitsPerByte: number | null;
   repliesScored: number;
   repliesSkipped: number;
 }

@@ -129,6 +129,7 @@ async function perplexity(ctx: CliContext, args: string[]): Promise<number> {
         tokensScored: c.tokensScored,
         nll: c.nll,
         perplexity: c.perplexity,
+        bitsPerByte: c.bitsPerByte,
         interval: c.interval,
       })),
       perSession: r.perSession,

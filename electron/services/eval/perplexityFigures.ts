@@ -31,7 +31,10 @@ export function figuresOf(sessions: readonly SessionResult[]): PerplexityFigures
   };
 }
 
-export function sessionResult(base: Omit<SessionResult, "nll" | "perplexity">): SessionResult {
+export function sessionResult(
+  base: Omit<SessionResult, "nll" | "perplexity" | "bitsPerByte">,
+): SessionResult {
   const nll = base.tokensScored > 0 ? base.nllSum / base.tokensScored : Number.NaN;
-  return { ...base, nll, perplexity: Math.exp(nll) };
+  const bitsPerByte = base.bytesScored > 0 ? base.nllSum / (Math.LN2 * base.bytesScored) : null;
+  return { ...base, nll, perplexity: Math.exp(nll), bitsPerByte };
 }
