@@ -216,6 +216,17 @@ describe.skipIf(!HAS_TEST_MODEL)("blind A/B with the real model", () => {
     const gap = 400 * Math.log10(strengthOne / strengthTwo);
     expect(one.rating).toBeCloseTo(1000 + gap / 2, 4);
     expect(two.rating).toBeCloseTo(1000 - gap / 2, 4);
+    // Exports: a CSV row per item with its vote, a Markdown table naming the contestants.
+    const decode = (file: { dataBase64: string }) => Buffer.from(file.dataBase64, "base64").toString("utf8");
+    const csv = decode(await t.call("eval.export", { runId, format: "csv" }))
+      .trim()
+      .split("\n");
+    expect(csv).toHaveLength(7);
+    expect(csv.slice(1).map((row) => row.split(",")[3])).toEqual(report.items.map((i) => i.vote));
+    const markdown = decode(await t.call("eval.export", { runId, format: "markdown" }));
+    expect(markdown).toContain("6 of 6 comparisons voted");
+    expect(markdown).toContain(one.label);
+    expect(markdown).toContain(two.label);
   }, 300_000);
 });
 
