@@ -71,7 +71,6 @@ async function guarded<T>(work: () => Promise<T>): Promise<T | null> {
 
 export function openWorkbench(open = true): void {
   workbenchStore.set({ open });
-  if (open) void loadRuns();
 }
 
 export function setWorkbenchTab(tab: WorkbenchTab): void {
@@ -82,9 +81,22 @@ export function dismissWorkbenchError(): void {
   workbenchStore.set({ error: null });
 }
 
+/**
+ * Reloads the runs and squares the job with them: events are only followed while the workbench
+ * is open, so a run that ended meanwhile clears the job, and one still running (started before a
+ * reload, or from the CLI) becomes the job again.
+ */
 export async function loadRuns(): Promise<void> {
   const runs = await guarded(() => api.call("eval.runs", {}));
-  if (runs) workbenchStore.set({ runs });
+  if (!runs) return;
+  const job = workbenchStore.get().job;
+  const running = runs.filter((r) => r.status === "running");
+  const current = job && running.some((r) => r.id === job.runId) ? job : null;
+  const adopted = running.at(-1);
+  workbenchStore.set({
+    runs,
+    job: current ?? (adopted ? { runId: adopted.id, kind: adopted.kind, progress: null } : null),
+  });
 }
 
 /** Follows the running job's events; a finished perplexity run opens, a finished A/B run shows its first item. */

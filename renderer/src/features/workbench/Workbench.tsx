@@ -3,6 +3,7 @@ import { useEffect } from "react";
 import {
   connectWorkbenchEvents,
   dismissWorkbenchError,
+  loadRuns,
   openWorkbench,
   setWorkbenchTab,
   useWorkbench,
@@ -25,7 +26,12 @@ export function Workbench() {
   const tab = useWorkbench((s) => s.tab);
   const error = useWorkbench((s) => s.error);
 
-  useEffect(() => connectWorkbenchEvents(), []);
+  useEffect(() => {
+    const disconnect = connectWorkbenchEvents();
+    // Whatever ended while no one listened shows up in the stored runs.
+    void loadRuns();
+    return disconnect;
+  }, []);
 
   return (
     <section className="workbench" data-testid="workbench" aria-label="Model workbench">
