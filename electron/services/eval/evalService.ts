@@ -73,8 +73,9 @@ export class EvalService {
 
   constructor(private readonly options: EvalServiceOptions) {
     this.runs = options.runs;
+    // Runs left "running" by dead processes are marked when runs are read, not at start-up:
+    // commands that never look at runs never touch the workbench's tables.
     this.jobs = new EvalJobs(options.runs, options.events, options.log);
-    this.runs.markInterrupted(() => false);
   }
 
   // ---- perplexity ----
