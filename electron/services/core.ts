@@ -11,6 +11,7 @@ import { AdapterRepository } from "../storage/adapterRepository";
 import { CharacterRepository } from "../storage/characterRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
+import { EvalRunRepository } from "../storage/evalRunRepository";
 import { KvStateStore } from "../storage/kvStateStore";
 import { PartialReplyRepository } from "../storage/partialReplyRepository";
 import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
@@ -20,6 +21,7 @@ import type { Core, CoreOptions } from "./coreTypes";
 import type { Engine } from "./engine/engine";
 import { FileDigests } from "./engine/fileDigest";
 import { LlamaEngine } from "./engine/llamaEngine";
+import { EvalService } from "./eval/evalService";
 import { EventBus } from "./eventBus";
 import { ExportService } from "./export/exportService";
 import { GenerationPlanner } from "./generationPlan";
@@ -48,6 +50,7 @@ export interface CoreInternals extends Core {
   readonly engine: Engine;
   readonly imports: ImportService;
   readonly leases: ChatLeases;
+  readonly evals: EvalService;
 }
 
 /** What tests and tools may replace: the engine, the lease timing, how often deltas and partial replies go out. */
@@ -145,6 +148,16 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     options.settings,
     imports.uploadsDir,
   );
+  const evals = new EvalService({
+    runs: new EvalRunRepository(database),
+    repos: { characters: characterRepository, sessions, chats: chatRepository },
+    engine,
+    models,
+    settings: options.settings,
+    events,
+    transaction: (work) => database.transaction(work),
+    ...(options.log ? { log: options.log } : {}),
+  });
   const stopStatusEvents = models.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {
@@ -243,6 +256,17 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "lorebooks.forChat": (input) => lorebooks.forChat(input.chatId),
     "notes.get": (input) => lorebooks.note(input.chatId),
     "notes.set": (input) => lorebooks.setNote(input.chatId, input.note),
+    "eval.perplexity": (input) => evals.perplexity(input),
+    "eval.runs": (input) => evals.list(input.kind),
+    "eval.run": (input) => evals.detail(input.runId),
+    "eval.cancel": (input) => evals.cancel(input.runId),
+    "eval.compare": (input) => evals.compare(input.runIds),
+    "eval.export": (input) => evals.export(input.runId, input.format),
+    "eval.abNew": (input) => evals.abNew(input),
+    "eval.abNext": (input) => evals.abNext(input.runId),
+    "eval.abVote": (input) => evals.abVote(input.runId, input.item, input.vote),
+    "eval.abReport": (input) => evals.abReport(input.runId),
+    "eval.stats": (input) => evals.stats(input),
   };
 
   async function dispatch(method: string, input: unknown): Promise<Result<unknown>> {
@@ -269,6 +293,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     models,
     engine,
     leases,
+    evals,
     dispatch,
     subscribe: (listener) => events.subscribe(listener),
     async dispose() {
@@ -276,6 +301,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
       disposed = true;
       stopStatusEvents();
       await generations.abortAll();
+      await evals.dispose();
       await imports.cancelAll();
       models.dispose();
       leases.dispose();

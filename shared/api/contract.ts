@@ -7,6 +7,18 @@ import { z } from "zod";
 import type { CharacterRecord, CharacterSummary } from "../domain/card";
 import type { ChatSummary, ChatView, GenerationKind, Message } from "../domain/chat";
 import type {
+  AbNext,
+  AbReport,
+  AbVote,
+  EvalProgress,
+  EvalRunDetail,
+  EvalRunKind,
+  EvalRunStatus,
+  EvalRunSummary,
+  ReplyStatsReport,
+  RunComparison,
+} from "../domain/eval";
+import type {
   ExportedFile,
   ImportProgress,
   ImportReport,
@@ -358,6 +370,94 @@ interface LoreResponseTypes {
 }
 // ---- end of personas, lorebooks, author's notes ----
 
+// ---- Model workbench: perplexity runs, comparison, blind A/B, reply statistics ----
+
+const runId = id;
+const modelPath = z.string().min(1, "model must not be empty").max(4096);
+const idList = (what: string) => z.array(id).min(1, `select at least one ${what}`).max(10_000);
+
+const EVAL_REQUEST_SCHEMAS = {
+  /** Starts a run and returns its id; progress, the end and failures come as eval.* events. */
+  "eval.perplexity": z
+    .object({
+      model: modelPath,
+      characterIds: idList("character").optional(),
+      chatIds: idList("chat").optional(),
+      textFile: z.string().min(1).max(4096).optional(),
+      sessions: z.number().int().min(1).max(100_000).optional(),
+      maxTokensScored: z.number().int().min(1).max(1_000_000_000).optional(),
+      contextSize: z.number().int().min(16).max(262_144).optional(),
+      templateId: z.string().min(1).max(40).optional(),
+    })
+    .strict()
+    .refine(
+      (s) => [s.characterIds, s.chatIds, s.textFile].filter((v) => v !== undefined).length === 1,
+      "give exactly one of characterIds, chatIds or textFile",
+    ),
+  "eval.runs": z.object({ kind: z.enum(["perplexity", "ab"]).optional() }).strict(),
+  "eval.run": z.object({ runId }).strict(),
+  "eval.cancel": z.object({ runId }).strict(),
+  "eval.compare": z.object({ runIds: z.array(runId).min(2, "compare at least two runs").max(50) }).strict(),
+  "eval.export": z.object({ runId, format: z.enum(["json", "csv", "markdown"]) }).strict(),
+  "eval.abNew": z
+    .object({
+      contestants: z
+        .array(
+          z
+            .object({
+              model: modelPath,
+              templateId: z.string().min(1).max(40).optional(),
+              preset: z.string().trim().min(1).max(60).optional(),
+            })
+            .strict(),
+        )
+        .min(2, "an A/B run needs at least two contestants")
+        .max(12),
+      characterIds: idList("character").optional(),
+      chatIds: idList("chat").optional(),
+      items: z.number().int().min(1).max(1000).optional(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
+      maxTokens: z.number().int().min(1).max(2048).optional(),
+    })
+    .strict()
+    .refine(
+      (s) => (s.characterIds === undefined) !== (s.chatIds === undefined),
+      "give exactly one of characterIds or chatIds",
+    ),
+  "eval.abNext": z.object({ runId }).strict(),
+  "eval.abVote": z
+    .object({ runId, item: z.number().int().min(1), vote: z.enum(["a", "b", "tie", "bad"]) })
+    .strict(),
+  "eval.abReport": z.object({ runId }).strict(),
+  "eval.stats": z
+    .object({ abRunId: runId.optional(), chatIds: idList("chat").optional() })
+    .strict()
+    .refine(
+      (s) => (s.abRunId === undefined) !== (s.chatIds === undefined),
+      "give exactly one of abRunId or chatIds",
+    ),
+} as const;
+
+interface EvalResponseTypes {
+  "eval.perplexity": { runId: number };
+  "eval.runs": EvalRunSummary[];
+  "eval.run": EvalRunDetail;
+  "eval.cancel": { cancelled: boolean };
+  "eval.compare": RunComparison;
+  "eval.export": ExportedFile;
+  "eval.abNew": { runId: number; items: number };
+  "eval.abNext": AbNext;
+  "eval.abVote": { item: number; vote: AbVote; remaining: number };
+  "eval.abReport": AbReport;
+  "eval.stats": ReplyStatsReport;
+}
+// ---- end of model workbench ----
+
 export const REQUEST_SCHEMAS = {
   "app.info": z.object({}).strict(),
   "characters.list": z
@@ -478,6 +578,7 @@ export const REQUEST_SCHEMAS = {
     .strict(),
   ...EXPORT_REQUEST_SCHEMAS,
   ...LORE_REQUEST_SCHEMAS,
+  ...EVAL_REQUEST_SCHEMAS,
 } as const;
 
 export type Method = keyof typeof REQUEST_SCHEMAS;
@@ -572,7 +673,7 @@ export interface ChatStateInfo {
 }
 
 /** Output type of every method. */
-export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes {
+export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes, EvalResponseTypes {
   "app.info": AppInfo;
   "characters.list": CharacterSummary[];
   "characters.get": CharacterRecord;
@@ -656,6 +757,9 @@ export interface EventTypes {
   "import.progress": ImportProgress;
   "import.done": { importId: string; report: ImportReport };
   "import.error": { importId: string; error: ApiError };
+  "eval.progress": EvalProgress;
+  "eval.done": { runId: number; kind: EvalRunKind; status: EvalRunStatus };
+  "eval.error": { runId: number; kind: EvalRunKind; error: ApiError };
 }
 
 export type EventName = keyof EventTypes;
@@ -670,6 +774,9 @@ const EVENT_NAME_SET: Record<EventName, true> = {
   "import.progress": true,
   "import.done": true,
   "import.error": true,
+  "eval.progress": true,
+  "eval.done": true,
+  "eval.error": true,
 };
 export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
 

@@ -9,6 +9,7 @@ import { idArgument, intOption, numberOption, parseCommand } from "./args";
 import { benchChatCommand } from "./benchChat";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { EVAL_COMMANDS } from "./evalCommands";
 import { EXPORT_COMMANDS, validateCommand } from "./exportCommand";
 import { importFile } from "./importCommand";
 import { takeLoraFlags } from "./loraFlags";
@@ -26,6 +27,7 @@ const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify
 export const COMMANDS: Record<string, Record<string, Command>> = {
   bench: { chat: benchChatCommand },
   export: EXPORT_COMMANDS,
+  eval: EVAL_COMMANDS,
   personas: PERSONA_COMMANDS,
   lorebooks: LOREBOOK_COMMANDS,
   models: MODELS_COMMANDS,

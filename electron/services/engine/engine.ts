@@ -1,6 +1,7 @@
 import type { GenerationStats, StopReason } from "../../../shared/domain/chat";
 import type { ModelStatus } from "../../../shared/domain/model";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
+import type { ScoringBackend } from "../eval/scoringBackend";
 import type { ModelTemplateMatch } from "./modelTemplate";
 
 /** Every sampler value, always explicit (node-llama-cpp fills in topK 40 / topP 0.95 when unset). */
@@ -72,6 +73,11 @@ export interface LoadedModel {
   contextSize: number;
 }
 
+/** A scoring context of its own on the loaded model; it counts as active work until disposed. */
+export interface ScoringSession extends ScoringBackend {
+  dispose(): Promise<void>;
+}
+
 /** The local-model engine as the services see it. */
 export interface Engine {
   status(): ModelStatus;
@@ -91,6 +97,12 @@ export interface Engine {
   /** The built-in template matching the model's own chat template, if the GGUF has one. */
   modelTemplate(): ModelTemplateMatch | null;
   releaseSession(sessionKey: string): Promise<void>;
+  /**
+   * Opens a teacher-forced scoring context on the loaded model (its thread count, `contextSize`
+   * capped at the model's trained size). Loading another model is BUSY until it is disposed; a
+   * model unloaded under it makes its passes reject with ABORTED.
+   */
+  openScoring(options: { contextSize: number }): Promise<ScoringSession>;
   onStatus(listener: (status: ModelStatus) => void): () => void;
   dispose(): Promise<void>;
 }

@@ -23,6 +23,7 @@ import { MasqueError } from "../../../shared/errors";
 import { formatBytes } from "../../../shared/format/bytes";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
 import type { KvStateStore, StateFingerprint } from "../../storage/kvStateStore";
+import { openLlamaScoring } from "../eval/llamaScoring";
 import { calibrateThreads } from "./calibration";
 import type {
   Engine,
@@ -31,6 +32,7 @@ import type {
   LoadedModel,
   LoadOptions,
   LoraAttachment,
+  ScoringSession,
   ThreadCalibration,
 } from "./engine";
 import { fastContentHash } from "./fastHash";
@@ -167,6 +169,43 @@ export class LlamaEngine implements Engine {
       throw error;
     } finally {
       this.activeGenerations--;
+    }
+  }
+
+  async openScoring(options: { contextSize: number }): Promise<ScoringSession> {
+    const loaded = this.requireModel();
+    this.activeGenerations++;
+    let open = true;
+    const release = () => {
+      if (open) this.activeGenerations--;
+      open = false;
+    };
+    try {
+      const scoring = await openLlamaScoring(loaded.model, {
+        threads: loaded.threads,
+        contextSize: Math.min(options.contextSize, loaded.model.trainContextSize),
+      });
+      return {
+        contextSize: scoring.contextSize,
+        textTokens: (text) => scoring.textTokens(text),
+        score: (pass, signal) =>
+          scoring.score(pass, signal).catch((error: unknown) => {
+            if (error instanceof DisposedError || scoring.context.disposed) {
+              throw new MasqueError("ABORTED", "The model was unloaded while it was being evaluated.");
+            }
+            throw error;
+          }),
+        dispose: async () => {
+          release();
+          await scoring.dispose();
+        },
+      };
+    } catch (error) {
+      release();
+      if (error instanceof DisposedError) {
+        throw new MasqueError("ABORTED", "The model was unloaded while it was being evaluated.");
+      }
+      throw error;
     }
   }
 
