@@ -2,6 +2,7 @@
  * Chats and their message trees: create (greeting plus alternate greetings as swipes), read,
  * swipe navigation, edit, delete, branch, per-chat prompt options.
  */
+import type { MessagePage } from "../../shared/api/contract";
 import type { ChatOptions, ChatView, Message } from "../../shared/domain/chat";
 import { MasqueError } from "../../shared/errors";
 import type { CharacterRepository } from "../storage/characterRepository";
@@ -9,6 +10,9 @@ import type { ChatRepository } from "../storage/chatRepository";
 import type { GenerationService } from "./generationService";
 import type { ChatLocks } from "./locks/chatLocks";
 import { listTemplates } from "./templates";
+
+/** Messages in a page of `chats.messages` when the caller names no limit. */
+const DEFAULT_PAGE = 100;
 
 export class ChatService {
   constructor(
@@ -96,7 +100,11 @@ export class ChatService {
 
   setOptions(
     chatId: number,
-    changes: { templateId?: string | null; examplesMode?: ChatOptions["examplesMode"] | null },
+    changes: {
+      templateId?: string | null;
+      examplesMode?: ChatOptions["examplesMode"] | null;
+      lora?: ChatOptions["lora"] | null;
+    },
   ) {
     const known = listTemplates().map((t) => t.id);
     if (typeof changes.templateId === "string" && !known.includes(changes.templateId)) {
@@ -115,5 +123,23 @@ export class ChatService {
       this.chats.setOptions(chatId, options);
     });
     return this.view(chatId);
+  }
+
+  /** The chat with only the last `limit` messages of its active path (`hasEarlier`: more come before). */
+  viewLatest(chatId: number, limit: number): ChatView {
+    const chat = this.chats.getChat(chatId);
+    return {
+      chat,
+      options: this.chats.options(chatId),
+      activeLeafId: chat.activeLeafId,
+      ...this.chats.latestMessages(chatId, limit),
+      pendingGeneration: this.generations.pending(chatId),
+    };
+  }
+
+  /** A page of the active path: the `limit` messages before `beforeId`, root first. */
+  messagesBefore(chatId: number, beforeId: number, limit = DEFAULT_PAGE): MessagePage {
+    this.chats.getChat(chatId);
+    return this.chats.messagesBefore(chatId, beforeId, limit);
   }
 }

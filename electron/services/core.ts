@@ -7,9 +7,12 @@ import { join } from "node:path";
 import { isMethod, type Method, type ParsedRequestOf, type ResponseOf } from "../../shared/api/contract";
 import { parseRequest } from "../../shared/api/validate";
 import { MasqueError, type Result, toApiError } from "../../shared/errors";
+import { AdapterRepository } from "../storage/adapterRepository";
 import { CharacterRepository } from "../storage/characterRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
+import { EvalRunRepository } from "../storage/evalRunRepository";
+import { KvStateStore } from "../storage/kvStateStore";
 import { PartialReplyRepository } from "../storage/partialReplyRepository";
 import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
 import { BackendService } from "./backends/backendService";
@@ -19,7 +22,9 @@ import { ChatService } from "./chatService";
 import type { Core, CoreOptions } from "./coreTypes";
 import type { Engine } from "./engine/engine";
 import { EngineSwitch } from "./engine/engineSwitch";
+import { FileDigests } from "./engine/fileDigest";
 import { LlamaEngine } from "./engine/llamaEngine";
+import { EvalService } from "./eval/evalService";
 import { EventBus } from "./eventBus";
 import { ExportService } from "./export/exportService";
 import { GenerationPlanner } from "./generationPlan";
@@ -27,10 +32,12 @@ import { GenerationRunner } from "./generationRunner";
 import { GenerationService } from "./generationService";
 import { ImportService } from "./import/importService";
 import { InterruptedReplies } from "./interruptedReplies";
+import { ChatStateService } from "./kvstate/chatStateService";
 import { ChatLeases, type ChatLeasesOptions } from "./locks/chatLeases";
 import { ChatLocks } from "./locks/chatLocks";
 import { createLoreServices } from "./lore";
 import { ModelService } from "./modelService";
+import { AdapterLibrary } from "./models/adapters";
 import { applyPreset, deletePreset, savePreset } from "./presets";
 import { listTemplates } from "./templates";
 
@@ -49,6 +56,7 @@ export interface CoreInternals extends Core {
   readonly engines: EngineSwitch;
   readonly imports: ImportService;
   readonly leases: ChatLeases;
+  readonly evals: EvalService;
 }
 
 /** What tests and tools may replace: the engine, the lease timing, how often deltas and partial replies go out. */
@@ -65,11 +73,23 @@ export interface CoreInternalOptions {
 export async function createCore(options: CoreOptions & CoreInternalOptions): Promise<CoreInternals> {
   const database = openDatabase(options.dataDir);
   const events = new EventBus();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const kvDir = join(options.dataDir, "kv");
+  const digests = new FileDigests(join(kvDir, "file-digests.json"));
+  const kvStates = new KvStateStore(kvDir, {
+    budgetBytes: () => options.settings.getAll().kvStateBudgetMB * 1024 * 1024,
+    warn: log,
+    ...(process.env.MASQUE_TEST_KV_PAUSE_MS
+      ? { pauseBeforeCommitMs: Number(process.env.MASQUE_TEST_KV_PAUSE_MS) }
+      : {}),
+  });
   const localEngine =
     options.engine ??
     new LlamaEngine({
       gpu: process.env.MASQUE_GPU === "off" ? false : "auto",
-      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+      log,
+      states: kvStates,
+      digests,
     });
   // The services see one engine: the local one or the active remote backend.
   const engine = new EngineSwitch({
@@ -97,6 +117,14 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     runningGenerations: () => generations.running(),
   });
   const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine);
+  // Adapters, like saved KV states, belong to the local model files.
+  const adapters = new AdapterLibrary(
+    new AdapterRepository(database),
+    digests,
+    localEngine,
+    chatRepository,
+    options.settings,
+  );
   const generations = new GenerationService({
     chats: chatRepository,
     engine,
@@ -118,8 +146,10 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     }),
     transaction: (work) => database.transaction(work),
     ownerId: leases.owner.id,
+    adapters,
   });
   const chats = new ChatService(chatRepository, characterRepository, generations, locks);
+  const chatStates = new ChatStateService(kvStates, chatRepository, localEngine);
   const sessions = new ReferenceSessionRepository(database);
   const imports = new ImportService(
     database,
@@ -142,6 +172,16 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     secrets: options.secrets ?? NO_SECRET_STORE,
     generating: () => locks.count(),
   });
+  const evals = new EvalService({
+    runs: new EvalRunRepository(database),
+    repos: { characters: characterRepository, sessions, chats: chatRepository },
+    engine,
+    models,
+    settings: options.settings,
+    events,
+    transaction: (work) => database.transaction(work),
+    ...(options.log ? { log: options.log } : {}),
+  });
   const stopStatusEvents = models.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {
@@ -151,7 +191,13 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "characters.create": (input) => characters.create(input),
     "characters.tags": () => characters.tags(),
     "characters.update": (input) => characters.update(input.id, input.data),
-    "characters.delete": (input) => characters.delete(input.id),
+    "characters.delete": async (input) => {
+      // Its chats go with it (ON DELETE CASCADE): so do their saved KV states.
+      const chatIds = chatRepository.listChats(input.id).map((c) => c.id);
+      const deleted = characters.delete(input.id);
+      await chatStates.forget(chatIds);
+      return deleted;
+    },
     "characters.export": (input) => characters.export(input.id, input.format),
     "characters.avatar": (input) => characters.avatar(input.id),
     "import.start": (input) => imports.start(input),
@@ -168,8 +214,9 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "sessions.get": (input) => sessions.get(input.sessionId),
     "chats.list": (input) => chats.list(input.characterId),
     "chats.create": (input) => chats.create(input.characterId),
-    "chats.get": (input) => chats.view(input.chatId),
-    "chats.messages": () => Promise.reject(new MasqueError("INTERNAL", "not implemented yet")),
+    "chats.get": (input) =>
+      input.limit === undefined ? chats.view(input.chatId) : chats.viewLatest(input.chatId, input.limit),
+    "chats.messages": (input) => chats.messagesBefore(input.chatId, input.beforeId, input.limit),
     "chats.send": (input) => generations.send(input.chatId, input.text, input.options, input.generationId),
     "chats.regenerate": (input) =>
       generations.regenerate(input.chatId, input.messageId, input.options, input.generationId),
@@ -181,7 +228,14 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "chats.deleteMessage": (input) => chats.deleteMessage(input.messageId, input.withDescendants),
     "chats.branch": (input) => chats.branch(input.messageId),
     "chats.prompt": (input) => generations.promptReport(input.chatId),
-    "chats.setOptions": ({ chatId, ...changes }) => chats.setOptions(chatId, changes),
+    "chats.state": (input) => chatStates.state(input.chatId, input.drop),
+    "models.adapters": () => adapters.list(),
+    "models.addAdapter": (input) => adapters.add(input.path),
+    "models.removeAdapter": (input) => adapters.remove(input.id),
+    "chats.setOptions": ({ chatId, ...changes }) => {
+      adapters.assertKnown(changes.lora, "lora");
+      return chats.setOptions(chatId, changes);
+    },
     "templates.list": () => listTemplates(),
     "presets.save": (input) => savePreset(options.settings, input.name, input.values),
     "presets.apply": (input) => applyPreset(options.settings, input.name),
@@ -190,6 +244,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "generation.abort": (input) => generations.abort(input.generationId),
     "settings.get": () => options.settings.getAll(),
     "settings.update": (input) => {
+      adapters.assertKnown(input.loraAdapters, "loraAdapters");
       const before = options.settings.getAll();
       backends.checkPatch(input, before);
       const updated = options.settings.update(input);
@@ -232,6 +287,17 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "backends.test": (input) => backends.test(input.name),
     "backends.use": (input) => backends.use(input.name),
     "backends.remove": (input) => backends.remove(input.name),
+    "eval.perplexity": (input) => evals.perplexity(input),
+    "eval.runs": (input) => evals.list(input.kind),
+    "eval.run": (input) => evals.detail(input.runId),
+    "eval.cancel": (input) => evals.cancel(input.runId),
+    "eval.compare": (input) => evals.compare(input.runIds),
+    "eval.export": (input) => evals.export(input.runId, input.format),
+    "eval.abNew": (input) => evals.abNew(input),
+    "eval.abNext": (input) => evals.abNext(input.runId),
+    "eval.abVote": (input) => evals.abVote(input.runId, input.item, input.vote),
+    "eval.abReport": (input) => evals.abReport(input.runId),
+    "eval.stats": (input) => evals.stats(input),
   };
 
   async function dispatch(method: string, input: unknown): Promise<Result<unknown>> {
@@ -259,6 +325,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     engine: localEngine,
     engines: engine,
     leases,
+    evals,
     dispatch,
     subscribe: (listener) => events.subscribe(listener),
     async dispose() {
@@ -266,6 +333,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
       disposed = true;
       stopStatusEvents();
       await generations.abortAll();
+      await evals.dispose();
       await imports.cancelAll();
       models.dispose();
       leases.dispose();

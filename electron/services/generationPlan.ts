@@ -27,6 +27,15 @@ export interface Plan {
   maxTokens: number;
   seed: number;
   sampler: SamplerSettings;
+  /** LoRA adapters on the model for this generation, in order. */
+  lora: PlannedAdapter[];
+}
+
+export interface PlannedAdapter {
+  path: string;
+  fileName: string;
+  sha256: string;
+  scale: number;
 }
 
 /** Thrown by `plan` during a rehearsal, once the prompt is assembled and before anything is stored. */
@@ -77,6 +86,7 @@ export class GenerationPlanner {
     mode: AssembleMode,
     options: GenerationOptions,
     placement: { parentId: number | null; target?: Message | null },
+    lora: PlannedAdapter[] = [],
   ): Plan {
     const chat = this.chats.getChat(chatId);
     const settings = this.settings.getAll();
@@ -99,6 +109,7 @@ export class GenerationPlanner {
       maxTokens,
       seed: options.seed ?? randomInt(0, 2 ** 31),
       sampler: samplerFrom(settings, options.temperature),
+      lora,
     };
   }
 
@@ -120,6 +131,9 @@ export class GenerationPlanner {
       droppedMessages: plan.prompt.droppedMessageIds.length,
       ...(reusedTokens === undefined ? {} : { reusedTokens }),
       ...(remote && remote.ignoredSamplers.length > 0 ? { ignoredSamplers: remote.ignoredSamplers } : {}),
+      ...(plan.lora.length > 0
+        ? { lora: plan.lora.map(({ fileName, sha256, scale }) => ({ fileName, sha256, scale })) }
+        : {}),
     };
   }
 }

@@ -20,7 +20,7 @@ import type { PendingGeneration } from "../../shared/domain/chat";
 import { MasqueError } from "../../shared/errors";
 import type { ChatRepository } from "../storage/chatRepository";
 import type { Engine } from "./engine/engine";
-import type { GenerationPlanner, Plan } from "./generationPlan";
+import type { GenerationPlanner, Plan, PlannedAdapter } from "./generationPlan";
 import type { GenerationRunner, LiveGeneration } from "./generationRunner";
 import type { ChatLock, ChatLocks } from "./locks/chatLocks";
 import type { ModelService } from "./modelService";
@@ -33,6 +33,8 @@ interface Ticket {
   launched: boolean;
   /** The chat's lock, handed to the generation at launch. */
   lock: ChatLock | null;
+  /** The LoRA adapters resolved for this generation. */
+  lora: PlannedAdapter[];
 }
 
 interface ActiveGeneration extends LiveGeneration {
@@ -50,6 +52,8 @@ export interface GenerationServiceOptions {
   transaction: <T>(work: () => T) => T;
   /** Who owns this core's leases and partial replies. */
   ownerId: string;
+  /** Resolves the LoRA adapters of a generation (none when absent). */
+  adapters?: { resolve(chatId: number, options: GenerationOptions): Promise<PlannedAdapter[]> };
 }
 
 export class GenerationService {
@@ -71,14 +75,22 @@ export class GenerationService {
     options: GenerationOptions = {},
     generationId?: string,
   ): Promise<SendResult> {
-    return this.begin(chatId, generationId, (ticket) => {
+    return this.begin(chatId, generationId, options, (ticket) => {
       const chat = this.chats.getChat(chatId);
       const history = [
         ...this.planner.history(chatId, chat.activeLeafId),
         { id: 0, role: "user" as const, text },
       ];
       // Budget first: a message that cannot fit is refused before anything is stored.
-      const plan = this.planner.plan(chatId, "reply", history, "reply", options, { parentId: null });
+      const plan = this.planner.plan(
+        chatId,
+        "reply",
+        history,
+        "reply",
+        options,
+        { parentId: null },
+        ticket.lora,
+      );
       const user = this.options.transaction(() => {
         const user = this.chats.addMessage({ chatId, parentId: chat.activeLeafId, role: "user", text });
         plan.parentId = user.id;
@@ -100,12 +112,13 @@ export class GenerationService {
     return this.begin(
       chatId,
       generationId,
+      options,
       (ticket, target) => {
         // A user message has nothing to swipe yet: answer it.
         const parentId = target.role === "user" ? target.id : target.parentId;
         const kind = target.role === "user" ? "reply" : "swipe";
         const history = this.planner.history(chatId, parentId);
-        const plan = this.planner.plan(chatId, kind, history, "reply", options, { parentId });
+        const plan = this.planner.plan(chatId, kind, history, "reply", options, { parentId }, ticket.lora);
         return this.launchStored(ticket, plan);
       },
       () => {
@@ -133,12 +146,18 @@ export class GenerationService {
     return this.begin(
       chatId,
       generationId,
+      options,
       (ticket, leaf) => {
         const history = this.planner.history(chatId, leaf.id);
-        const plan = this.planner.plan(chatId, "continue", history, "continue", options, {
-          parentId: leaf.parentId,
-          target: leaf,
-        });
+        const plan = this.planner.plan(
+          chatId,
+          "continue",
+          history,
+          "continue",
+          options,
+          { parentId: leaf.parentId, target: leaf },
+          ticket.lora,
+        );
         return this.launchStored(ticket, plan);
       },
       () => {
@@ -158,12 +177,18 @@ export class GenerationService {
     options: GenerationOptions = {},
     generationId?: string,
   ): Promise<GenerationStarted> {
-    return this.begin(chatId, generationId, (ticket) => {
+    return this.begin(chatId, generationId, options, (ticket) => {
       const leafId = this.chats.getChat(chatId).activeLeafId;
       const history = this.planner.history(chatId, leafId);
-      const plan = this.planner.plan(chatId, "impersonate", history, "impersonate", options, {
-        parentId: leafId,
-      });
+      const plan = this.planner.plan(
+        chatId,
+        "impersonate",
+        history,
+        "impersonate",
+        options,
+        { parentId: leafId },
+        ticket.lora,
+      );
       return this.launch(ticket, plan);
     });
   }
@@ -223,8 +248,17 @@ export class GenerationService {
     const leaf = chat.activeLeafId === null ? null : this.chats.getMessage(chat.activeLeafId);
     const replied = leaf?.role === "character" && leaf.stats !== null && leaf.parentId !== null;
     const parentId = replied ? (leaf?.parentId ?? null) : chat.activeLeafId;
+    const lora = (await this.options.adapters?.resolve(chatId, {})) ?? [];
     const makePlan = () =>
-      this.planner.plan(chatId, "reply", this.planner.history(chatId, parentId), "reply", {}, { parentId });
+      this.planner.plan(
+        chatId,
+        "reply",
+        this.planner.history(chatId, parentId),
+        "reply",
+        {},
+        { parentId },
+        lora,
+      );
     await this.prepareTokenCounts(makePlan);
     const plan = makePlan();
     const loaded = this.options.engine.loaded();
@@ -254,6 +288,7 @@ export class GenerationService {
         text: b.pieces.map((p) => p.text).join(""),
       })),
       dropped: plan.prompt.dropped,
+      lora: plan.lora.map(({ fileName, sha256, scale }) => ({ fileName, sha256, scale })),
       lastReply:
         replied && leaf?.stats
           ? {
@@ -274,6 +309,7 @@ export class GenerationService {
   private async begin<R, V = undefined>(
     chatId: number,
     requestedId: string | undefined,
+    options: GenerationOptions,
     proceed: (ticket: Ticket, validated: V) => R,
     validate: () => V = () => undefined as V,
   ): Promise<R> {
@@ -283,6 +319,8 @@ export class GenerationService {
       ticket.lock = this.options.locks.acquire(chatId);
       const validated = validate();
       await this.options.models.ensureLoaded();
+      ticket.lora = (await this.options.adapters?.resolve(chatId, options)) ?? [];
+      this.assertAdaptersRunHere(ticket.lora);
       await this.prepareTokenCounts(() => proceed(ticket, validated));
       if (ticket.aborted) throw new MasqueError("ABORTED", "The generation was stopped before it started.");
       return proceed(ticket, validated);
@@ -294,6 +332,17 @@ export class GenerationService {
       throw error;
     } finally {
       this.preparing.delete(ticket.id);
+    }
+  }
+
+  /** LoRA adapters are applied by the local engine only: never dropped silently on a remote backend. */
+  private assertAdaptersRunHere(lora: readonly PlannedAdapter[]): void {
+    const remote = this.options.engine.remote?.() ?? null;
+    if (remote && lora.length > 0) {
+      throw new MasqueError(
+        "INVALID_INPUT",
+        `LoRA adapters (${lora.map((a) => a.fileName).join(", ")}) are applied by the local engine only; the remote backend "${remote.name}" is active. Remove them from this chat and the settings, or switch to the local engine.`,
+      );
     }
   }
 
@@ -313,7 +362,7 @@ export class GenerationService {
       );
     }
     this.used.add(id);
-    const ticket: Ticket = { id, chatId, aborted: false, launched: false, lock: null };
+    const ticket: Ticket = { id, chatId, aborted: false, launched: false, lock: null, lora: [] };
     this.preparing.set(id, ticket);
     return ticket;
   }

@@ -28,6 +28,8 @@ export class ModelService {
   /** The modelPath setting changed since the model was loaded: a reload takes the new one. */
   private pathChanged = false;
   private calibrating = false;
+  /** Workbench evaluations holding the model (under the model lock). */
+  private evaluations = 0;
   private lastPublished = "";
   private readonly lock = new ModelLock();
   private readonly listeners = new Set<(status: ModelStatus) => void>();
@@ -53,6 +55,7 @@ export class ModelService {
   /** `model.load`: refused with BUSY while any chat is generating (or about to) in this process. */
   async load(input: ParsedRequestOf<"model.load">): Promise<ModelStatus> {
     this.assertNoGeneration("loading a model");
+    this.assertNoEvaluation("loading a model");
     return this.lock.run(async () => {
       this.assertNoGeneration("loading a model");
       return this.loadLocked(input);
@@ -62,6 +65,7 @@ export class ModelService {
   /** Measures 1..cores threads, remembers the fastest for this model, and uses it unless a setting says otherwise. */
   async calibrate(): Promise<ThreadCalibrationResult> {
     this.assertNoGeneration("measuring threads");
+    this.assertNoEvaluation("measuring threads");
     return this.lock.run(() => this.calibrateLocked());
   }
 
@@ -70,11 +74,40 @@ export class ModelService {
    * (unless other chats are generating on it: then the reload waits for a later call).
    */
   async ensureLoaded(): Promise<void> {
+    this.assertNoEvaluation("generating a reply");
     await this.lock.run(async () => {
       const loaded = this.engine.loaded();
       if (loaded && (!this.stale || this.activity.runningGenerations() > 0)) return;
       await this.loadLocked({});
     });
+  }
+
+  /**
+   * Runs a workbench evaluation on the model at `path` under the model lock, loading it first if
+   * another one is loaded (without saving it as the default). Meanwhile loading, measuring and
+   * chat replies are BUSY. Afterwards the next chat reply reloads the settings' model if the
+   * evaluation swapped it.
+   */
+  async withModel<T>(path: string, work: () => Promise<T>): Promise<T> {
+    this.assertNoGeneration("evaluating a model");
+    this.assertNoEvaluation("evaluating another model");
+    this.evaluations++;
+    try {
+      return await this.lock.run(async () => {
+        this.assertNoGeneration("evaluating a model");
+        const loaded = this.engine.loaded();
+        if (!loaded || loaded.path !== path) {
+          await this.loadLocked({ path, remember: false });
+          if (path !== this.settings.getAll().modelPath) {
+            this.stale = true;
+            this.pathChanged = true;
+          }
+        }
+        return await work();
+      });
+    } finally {
+      this.evaluations--;
+    }
   }
 
   settingsChanged(keys: readonly string[]): void {
@@ -173,6 +206,15 @@ export class ModelService {
   private assertNoGeneration(what: string): void {
     if (this.activity.generatingChats() > 0) {
       throw new MasqueError("BUSY", `A reply is being generated; stop it before ${what}.`);
+    }
+  }
+
+  private assertNoEvaluation(what: string): void {
+    if (this.evaluations > 0) {
+      throw new MasqueError(
+        "BUSY",
+        `The model workbench is evaluating a model; cancel it or wait before ${what}.`,
+      );
     }
   }
 

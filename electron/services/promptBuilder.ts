@@ -48,6 +48,8 @@ export interface BuildPromptInput {
   history: PromptMessage[];
   mode: AssembleMode;
   maxTokens: number;
+  /** The context to fit (default: the loaded model's); evaluations score in a context of their own size. */
+  contextSize?: number;
 }
 
 export function buildPrompt(
@@ -57,6 +59,7 @@ export function buildPrompt(
   const loaded = engine.loaded();
   if (!loaded) throw new MasqueError("MODEL_NOT_SET", "No model is loaded.");
   const resolved = resolveTemplate(engine, input.settings, input.options);
+  const contextSize = input.contextSize ?? loaded.contextSize;
   // Blocks are counted one by one; the joined prompt can differ by a few tokens at block
   // boundaries, so shrink the budget by the difference and assemble again.
   let slack = 0;
@@ -71,12 +74,12 @@ export function buildPrompt(
       examplesMode: input.options.examplesMode ?? input.settings.examplesMode,
       defaultSystemPrompt: input.settings.systemPrompt.trim() || DEFAULT_SYSTEM_PROMPT,
       systemPromptExplicit: input.settings.systemPrompt.trim() !== "",
-      contextSize: loaded.contextSize - slack,
+      contextSize: contextSize - slack,
       maxReplyTokens: input.maxTokens,
       countTokens: (t) => engine.countTokens(t),
     });
     const exact = engine.countPromptTokens(prompt.blocks.flatMap((b) => b.pieces));
-    const over = exact + input.maxTokens - loaded.contextSize;
+    const over = exact + input.maxTokens - contextSize;
     if (over <= 0) return { ...prompt, promptTokens: exact, resolved };
     slack += over;
   }

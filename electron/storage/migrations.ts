@@ -212,4 +212,78 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: "LoRA adapters known to the model library",
+    sql: `
+      CREATE TABLE lora_adapters (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        base_architecture TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        added_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 7,
+    description: "model workbench: evaluation runs, blind A/B items and replies, model file hashes",
+    sql: `
+      -- One row per evaluation. status 'running' with a dead owner_pid is an interrupted run.
+      CREATE TABLE eval_runs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('perplexity', 'ab')),
+        status TEXT NOT NULL CHECK (status IN ('running', 'done', 'cancelled', 'interrupted', 'failed')),
+        label TEXT NOT NULL,
+        owner_pid INTEGER,
+        owner_host TEXT,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        duration_ms INTEGER,
+        selection_json TEXT NOT NULL,
+        selection_hash TEXT NOT NULL DEFAULT '',
+        settings_json TEXT NOT NULL,
+        result_json TEXT,
+        error TEXT
+      );
+      CREATE INDEX eval_runs_created ON eval_runs(created_at);
+
+      -- A/B: the prompts of a run and each contestant's reply to each prompt.
+      CREATE TABLE eval_ab_prompts (
+        run_id INTEGER NOT NULL REFERENCES eval_runs(id) ON DELETE CASCADE,
+        prompt_index INTEGER NOT NULL,
+        prompt_json TEXT NOT NULL,
+        PRIMARY KEY (run_id, prompt_index)
+      );
+      CREATE TABLE eval_ab_replies (
+        run_id INTEGER NOT NULL REFERENCES eval_runs(id) ON DELETE CASCADE,
+        prompt_index INTEGER NOT NULL,
+        contestant TEXT NOT NULL,
+        text TEXT NOT NULL,
+        tokens INTEGER NOT NULL,
+        PRIMARY KEY (run_id, prompt_index, contestant)
+      );
+      -- A/B: one comparison shown to the user, its slots and the vote.
+      CREATE TABLE eval_ab_items (
+        run_id INTEGER NOT NULL REFERENCES eval_runs(id) ON DELETE CASCADE,
+        item INTEGER NOT NULL,
+        prompt_index INTEGER NOT NULL,
+        slot_a TEXT NOT NULL,
+        slot_b TEXT NOT NULL,
+        vote TEXT CHECK (vote IN ('a', 'b', 'tie', 'bad')),
+        voted_at INTEGER,
+        PRIMARY KEY (run_id, item)
+      );
+
+      -- A full SHA-256 per model file, valid while its size and modification time stay the same.
+      CREATE TABLE model_file_hashes (
+        path TEXT PRIMARY KEY,
+        size_bytes INTEGER NOT NULL,
+        mtime_ms INTEGER NOT NULL,
+        sha256 TEXT NOT NULL
+      );
+    `,
+  },
 ];

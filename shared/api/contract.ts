@@ -14,6 +14,18 @@ import {
 import type { CharacterRecord, CharacterSummary } from "../domain/card";
 import type { ChatSummary, ChatView, GenerationKind, Message } from "../domain/chat";
 import type {
+  AbNext,
+  AbReport,
+  AbVote,
+  EvalProgress,
+  EvalRunDetail,
+  EvalRunKind,
+  EvalRunStatus,
+  EvalRunSummary,
+  ReplyStatsReport,
+  RunComparison,
+} from "../domain/eval";
+import type {
   ExportedFile,
   ImportProgress,
   ImportReport,
@@ -42,6 +54,13 @@ export const MAX_MESSAGE_CHARS = 65_536;
 const id = z.number().int().positive();
 const shortText = (max: number) => z.string().max(max);
 
+/** How many adapters may be attached at once. */
+export const MAX_ADAPTERS = 8;
+const loraScale = z.number().min(-10).max(10);
+const loraFileSchema = z.object({ path: z.string().min(1).max(4096), scale: loraScale }).strict();
+/** An adapter of the library with its scale (per chat or global). */
+export const loraChoiceSchema = z.object({ adapterId: id, scale: loraScale }).strict();
+
 export const generationOptionsSchema = z
   .object({
     maxTokens: z.number().int().min(1).max(8192).optional(),
@@ -52,6 +71,8 @@ export const generationOptionsSchema = z
       .max(2 ** 32 - 1)
       .optional(),
     temperature: z.number().min(0).max(5).optional(),
+    /** LoRA adapter files for this generation (added to the library if new); replaces the chat's and the global set. */
+    lora: z.array(loraFileSchema).max(MAX_ADAPTERS).optional(),
   })
   .strict();
 export type GenerationOptions = z.infer<typeof generationOptionsSchema>;
@@ -388,6 +409,93 @@ interface BackendResponseTypes {
   "backends.remove": { deleted: true; active: string };
 }
 // ---- end of remote backends ----
+// ---- Model workbench: perplexity runs, comparison, blind A/B, reply statistics ----
+
+const runId = id;
+const modelPath = z.string().min(1, "model must not be empty").max(4096);
+const idList = (what: string) => z.array(id).min(1, `select at least one ${what}`).max(10_000);
+
+const EVAL_REQUEST_SCHEMAS = {
+  /** Starts a run and returns its id; progress, the end and failures come as eval.* events. */
+  "eval.perplexity": z
+    .object({
+      model: modelPath,
+      characterIds: idList("character").optional(),
+      chatIds: idList("chat").optional(),
+      textFile: z.string().min(1).max(4096).optional(),
+      sessions: z.number().int().min(1).max(100_000).optional(),
+      maxTokensScored: z.number().int().min(1).max(1_000_000_000).optional(),
+      contextSize: z.number().int().min(16).max(262_144).optional(),
+      templateId: z.string().min(1).max(40).optional(),
+    })
+    .strict()
+    .refine(
+      (s) => [s.characterIds, s.chatIds, s.textFile].filter((v) => v !== undefined).length === 1,
+      "give exactly one of characterIds, chatIds or textFile",
+    ),
+  "eval.runs": z.object({ kind: z.enum(["perplexity", "ab"]).optional() }).strict(),
+  "eval.run": z.object({ runId }).strict(),
+  "eval.cancel": z.object({ runId }).strict(),
+  "eval.compare": z.object({ runIds: z.array(runId).min(2, "compare at least two runs").max(50) }).strict(),
+  "eval.export": z.object({ runId, format: z.enum(["json", "csv", "markdown"]) }).strict(),
+  "eval.abNew": z
+    .object({
+      contestants: z
+        .array(
+          z
+            .object({
+              model: modelPath,
+              templateId: z.string().min(1).max(40).optional(),
+              preset: z.string().trim().min(1).max(60).optional(),
+            })
+            .strict(),
+        )
+        .min(2, "an A/B run needs at least two contestants")
+        .max(12),
+      characterIds: idList("character").optional(),
+      chatIds: idList("chat").optional(),
+      items: z.number().int().min(1).max(1000).optional(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
+      maxTokens: z.number().int().min(1).max(2048).optional(),
+    })
+    .strict()
+    .refine(
+      (s) => (s.characterIds === undefined) !== (s.chatIds === undefined),
+      "give exactly one of characterIds or chatIds",
+    ),
+  "eval.abNext": z.object({ runId }).strict(),
+  "eval.abVote": z
+    .object({ runId, item: z.number().int().min(1), vote: z.enum(["a", "b", "tie", "bad"]) })
+    .strict(),
+  "eval.abReport": z.object({ runId }).strict(),
+  "eval.stats": z
+    .object({ abRunId: runId.optional(), chatIds: idList("chat").optional() })
+    .strict()
+    .refine(
+      (s) => (s.abRunId === undefined) !== (s.chatIds === undefined),
+      "give exactly one of abRunId or chatIds",
+    ),
+} as const;
+
+interface EvalResponseTypes {
+  "eval.perplexity": { runId: number };
+  "eval.runs": EvalRunSummary[];
+  "eval.run": EvalRunDetail;
+  "eval.cancel": { cancelled: boolean };
+  "eval.compare": RunComparison;
+  "eval.export": ExportedFile;
+  "eval.abNew": { runId: number; items: number };
+  "eval.abNext": AbNext;
+  "eval.abVote": { item: number; vote: AbVote; remaining: number };
+  "eval.abReport": AbReport;
+  "eval.stats": ReplyStatsReport;
+}
+// ---- end of model workbench ----
 
 export const REQUEST_SCHEMAS = {
   "app.info": z.object({}).strict(),
@@ -473,11 +581,18 @@ export const REQUEST_SCHEMAS = {
   "chats.deleteMessage": z.object({ messageId: id, withDescendants: z.boolean().optional() }).strict(),
   "chats.branch": z.object({ messageId: id }).strict(),
   "chats.prompt": z.object({ chatId: id }).strict(),
+  "models.adapters": z.object({}).strict(),
+  /** Adds a LoRA adapter file (GGUF, general.type = adapter) to the library. */
+  "models.addAdapter": z.object({ path: z.string().min(1).max(4096) }).strict(),
+  "models.removeAdapter": z.object({ id }).strict(),
+  /** The chat's KV-cache state saved on disk; `drop` forgets it. */
+  "chats.state": z.object({ chatId: id, drop: z.boolean().optional() }).strict(),
   "chats.setOptions": z
     .object({
       chatId: id,
       templateId: z.string().min(1).max(40).nullable().optional(),
       examplesMode: z.enum(["push", "keep", "strip"]).nullable().optional(),
+      lora: z.array(loraChoiceSchema).max(MAX_ADAPTERS).nullable().optional(),
     })
     .strict(),
   "templates.list": z.object({}).strict(),
@@ -503,6 +618,7 @@ export const REQUEST_SCHEMAS = {
   ...EXPORT_REQUEST_SCHEMAS,
   ...LORE_REQUEST_SCHEMAS,
   ...BACKEND_REQUEST_SCHEMAS,
+  ...EVAL_REQUEST_SCHEMAS,
 } as const;
 
 export type Method = keyof typeof REQUEST_SCHEMAS;
@@ -568,6 +684,8 @@ export interface PromptReport {
     tokenCounts: "server" | "local-tokenizer" | "estimate";
     ignoredSamplers: string[];
   };
+  /** LoRA adapters the next reply will use, in order. */
+  lora: { fileName: string; sha256: string; scale: number }[];
   /** Cache use of the last reply in this chat, from its stats. */
   lastReply: {
     messageId: number;
@@ -577,8 +695,40 @@ export interface PromptReport {
   } | null;
 }
 
+/** A LoRA adapter in the model library. */
+export interface AdapterInfo {
+  id: number;
+  fileName: string;
+  path: string;
+  sha256: string;
+  /** The architecture of the models it applies to (general.architecture). */
+  baseArchitecture: string;
+  sizeBytes: number;
+  addedAt: number;
+}
+
+/** A chat's saved KV-cache state (`chats.state`). */
+export interface ChatStateInfo {
+  chatId: number;
+  saved: boolean;
+  bytes: number;
+  tokens: number;
+  /** The model file that made it, and its SHA-256. */
+  model: { fileName: string; sha256: string } | null;
+  lora: { fileName: string; sha256: string; scale: number }[];
+  contextSize: number | null;
+  template: string | null;
+  savedAt: number | null;
+  /** Set by `drop`: whether a state was forgotten. */
+  dropped?: boolean;
+}
+
 /** Output type of every method. */
-export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes, BackendResponseTypes {
+export interface ResponseTypes
+  extends ExportResponseTypes,
+    LoreResponseTypes,
+    EvalResponseTypes,
+    BackendResponseTypes {
   "app.info": AppInfo;
   "characters.list": CharacterSummary[];
   "characters.get": CharacterRecord;
@@ -606,6 +756,10 @@ export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes, B
   "chats.deleteMessage": ChatView;
   "chats.branch": ChatView;
   "chats.prompt": PromptReport;
+  "chats.state": ChatStateInfo;
+  "models.adapters": AdapterInfo[];
+  "models.addAdapter": AdapterInfo;
+  "models.removeAdapter": { removed: true };
   "chats.setOptions": ChatView;
   "templates.list": TemplateInfo[];
   "presets.save": Settings;
@@ -658,6 +812,9 @@ export interface EventTypes {
   "import.progress": ImportProgress;
   "import.done": { importId: string; report: ImportReport };
   "import.error": { importId: string; error: ApiError };
+  "eval.progress": EvalProgress;
+  "eval.done": { runId: number; kind: EvalRunKind; status: EvalRunStatus };
+  "eval.error": { runId: number; kind: EvalRunKind; error: ApiError };
 }
 
 export type EventName = keyof EventTypes;
@@ -672,6 +829,9 @@ const EVENT_NAME_SET: Record<EventName, true> = {
   "import.progress": true,
   "import.done": true,
   "import.error": true,
+  "eval.progress": true,
+  "eval.done": true,
+  "eval.error": true,
 };
 export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
 

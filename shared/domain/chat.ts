@@ -18,6 +18,8 @@ export interface GenerationStats {
   promptTokens: number;
   /** Prompt tokens that had to be evaluated (not reused from the KV cache). */
   evaluatedTokens: number;
+  /** Prompt tokens that came from a KV state saved on disk (a chat resumed after a restart). */
+  restoredTokens?: number;
   generatedTokens: number;
   ttftMs: number;
   tokensPerSecond: number;
@@ -41,6 +43,8 @@ export interface GenerationProvenance {
   reusedTokens?: number;
   /** Sampler settings the backend does not take, so they did not shape this reply. */
   ignoredSamplers?: string[];
+  /** LoRA adapters on the model, in order. */
+  lora?: { fileName: string; sha256: string; scale: number }[];
 }
 
 export interface Message {
@@ -75,6 +79,8 @@ export interface ChatSummary {
 export interface ChatOptions {
   templateId?: string;
   examplesMode?: "push" | "keep" | "strip";
+  /** LoRA adapters of the library for this chat (replaces the global set; [] = none). */
+  lora?: { adapterId: number; scale: number }[];
 }
 
 export interface ChatView {

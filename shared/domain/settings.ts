@@ -67,6 +67,12 @@ export const settingsSchema = z.object({
     ),
   /** "local" or the name of one of `backends`: every generation runs there. */
   activeBackend: z.string().min(1).max(40),
+  /** Disk space for chats' saved KV-cache states (MB); least recently used go first; 0 = none kept. */
+  kvStateBudgetMB: z.number().int().min(0).max(1_048_576),
+  /** LoRA adapters of the library on every chat without its own set, in order. */
+  loraAdapters: z
+    .array(z.object({ adapterId: z.number().int().positive(), scale: z.number().min(-10).max(10) }).strict())
+    .max(8),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -108,6 +114,8 @@ export const DEFAULT_SETTINGS: Settings = {
   lorePlacement: "cache",
   backends: [],
   activeBackend: LOCAL_BACKEND,
+  kvStateBudgetMB: 512,
+  loraAdapters: [],
 };
 
 /** The settings that make up a sampler preset. */

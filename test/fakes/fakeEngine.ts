@@ -11,6 +11,7 @@ import type {
   GenerateResult,
   LoadedModel,
   LoadOptions,
+  ScoringSession,
   ThreadCalibration,
 } from "../../electron/services/engine/engine";
 import type { ModelTemplateMatch } from "../../electron/services/engine/modelTemplate";
@@ -37,6 +38,10 @@ export interface FakeEngineOptions {
   trainContextSize?: number;
   /** Paths that fail to load with MODEL_INVALID. */
   invalidPaths?: string[];
+  /** −ln p the fake scorer gives a token (default: a fixed function of the token and the model path). */
+  tokenNll?: (token: number, path: string) => number;
+  /** A wait before each scoring pass. */
+  scoreDelayMs?: number;
 }
 
 const BOS = 1;
@@ -210,6 +215,41 @@ export class FakeEngine implements Engine {
     this.cache.delete(sessionKey);
   }
 
+  /** Scores each token with `tokenNll` (default: a fixed function of the token and the model path). */
+  async openScoring(options: { contextSize: number }): Promise<ScoringSession> {
+    const model = this.requireModel();
+    const path = model.path;
+    const nllOf = this.options.tokenNll ?? ((token: number) => 1 + (token % 5) / 4 + (path.length % 3) / 10);
+    this.active++;
+    let open = true;
+    return {
+      contextSize: Math.min(options.contextSize, model.trainContextSize),
+      textTokens: (text) => ({
+        tokens: [BOS, ...Array.from(text, (c) => (c.codePointAt(0) ?? 0) + 10)],
+        pinned: true,
+        scoredBytes: new TextEncoder().encode(text).length,
+      }),
+      score: async (pass, signal) => {
+        await abortableSleep(this.options.scoreDelayMs ?? 0, signal);
+        if (signal?.aborted) throw new MasqueError("ABORTED", "fake: scoring aborted");
+        if (this.current?.path !== path) throw new MasqueError("ABORTED", "fake: the model was unloaded");
+        const nll: number[] = [];
+        for (const range of pass.scored)
+          for (let i = range.start; i < range.end; i++) nll.push(nllOf(pass.tokens[i] as number, path));
+        return {
+          nll: Float64Array.from(nll),
+          evaluatedTokens: pass.tokens.length - 1,
+          reusedTokens: 0,
+          flooredTokens: 0,
+        };
+      },
+      dispose: async () => {
+        if (open) this.active--;
+        open = false;
+      },
+    };
+  }
+
   async dispose(): Promise<void> {
     this.resume();
     this.current = null;
@@ -323,4 +363,19 @@ function commonPrefix(a: readonly number[], b: readonly number[]): number {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
+}
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }

@@ -4,16 +4,20 @@ import type { ChatView, Message } from "../../../shared/domain/chat";
 import { isSettingsKey, parseSettingValue } from "../../../shared/domain/settings";
 import type { MasqueError } from "../../../shared/errors";
 import { runWeb } from "../web/runWeb";
+import { MODELS_COMMANDS } from "./adaptersCommand";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
 import { BACKEND_COMMANDS } from "./backendCommands";
 import { benchChatCommand } from "./benchChat";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { EVAL_COMMANDS } from "./evalCommands";
 import { EXPORT_COMMANDS, validateCommand } from "./exportCommand";
 import { importFile } from "./importCommand";
+import { takeLoraFlags } from "./loraFlags";
 import { LOREBOOK_COMMANDS, PERSONA_COMMANDS } from "./loreCommands";
 import { continueCommand, promptCommand, regenerateCommand, swipesCommand } from "./roleplayCommands";
 import { sendMessage } from "./sendCommand";
+import { chatStateCommand } from "./stateCommand";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
@@ -25,8 +29,10 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
   bench: { chat: benchChatCommand },
   backends: BACKEND_COMMANDS,
   export: EXPORT_COMMANDS,
+  eval: EVAL_COMMANDS,
   personas: PERSONA_COMMANDS,
   lorebooks: LOREBOOK_COMMANDS,
+  models: MODELS_COMMANDS,
   sessions: {
     async list(ctx, args) {
       const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });
@@ -163,7 +169,9 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
     continue: continueCommand,
     swipes: swipesCommand,
     prompt: promptCommand,
-    async send(ctx, args) {
+    state: chatStateCommand,
+    async send(ctx, all) {
+      const { lora, rest: args } = takeLoraFlags(all);
       const { positionals, values } = parseCommand(
         args,
         {
@@ -185,6 +193,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         temperature: numberOption(values.temperature, "--temperature"),
         threads: intOption(values.threads, "--threads"),
         json: values.json === true,
+        lora,
       });
     },
   },

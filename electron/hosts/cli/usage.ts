@@ -15,11 +15,13 @@ Usage: masque [--data-dir DIR] <command> [options]
   chats new CHARACTER_ID [--json]
   chats list [CHARACTER_ID] [--json]
   chats show CHAT_ID [--json]
-  chats send CHAT_ID TEXT [--model PATH] [--max-tokens N] [--seed N] [--temperature T] [--threads N] [--json]
+  chats send CHAT_ID TEXT [--model PATH] [--max-tokens N] [--seed N] [--temperature T] [--threads N] [--lora FILE[:SCALE] ...] [--json]
   chats regenerate CHAT_ID [--message ID] [generation options] [--json]   # a new swipe
   chats continue CHAT_ID [generation options] [--json]                    # extend the last reply
   chats swipes MESSAGE_ID [--json]
   chats prompt CHAT_ID [--json]                                           # the assembled prompt
+  chats state CHAT_ID [--drop] [--json]                                   # the KV-cache state saved on disk
+  models adapters [--add FILE] [--remove ID] [--json]   # LoRA adapters (GGUF, general.type = adapter)
   personas create --name NAME [--description TEXT] [--json]
   personas list [--json]
   personas use ID                                       # the default persona for new chats
@@ -33,6 +35,15 @@ Usage: masque [--data-dir DIR] <command> [options]
   backends test NAME [--json]                           # connect: {ok, model, contextSize}
   backends use NAME|local                               # where every generation runs
   backends rm NAME
+  eval perplexity --model PATH (--character ID... | --chat ID... | --text-file F) [--sessions N] [--max-tokens-scored N] [--context N] [--template ID] [--json]
+  eval runs [--kind perplexity|ab] [--json]            # stored evaluation runs
+  eval compare RUN_ID RUN_ID... [--json]                # difference per character, with its interval
+  eval export RUN_ID --format json|csv|markdown --out FILE
+  eval ab new --contestant MODEL[,template=ID][,preset=NAME] --contestant ... (--character ID... | --chat ID...) [--items N] [--seed N] [--max-tokens N] [--json]
+  eval ab next RUN_ID [--json]                          # the next blind pair, labelled only A and B
+  eval ab vote RUN_ID ITEM a|b|tie|bad
+  eval ab report RUN_ID [--json]                        # labels revealed: wins, Wilson intervals, ratings
+  eval stats (--ab RUN_ID | --chat ID...) [--json]      # reply statistics beside PIPPA bot turns
   bench chat --model PATH --turns N [--context N] [--max-tokens N] [--threads N] [--json]
   settings get [KEY] [--json]
   settings set KEY VALUE

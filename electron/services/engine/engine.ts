@@ -2,6 +2,7 @@ import type { BackendKind } from "../../../shared/domain/backend";
 import type { GenerationStats, StopReason } from "../../../shared/domain/chat";
 import type { ModelStatus } from "../../../shared/domain/model";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
+import type { ScoringBackend } from "../eval/scoringBackend";
 import type { ModelTemplateMatch } from "./modelTemplate";
 
 /** Every sampler value, always explicit (node-llama-cpp fills in topK 40 / topP 0.95 when unset). */
@@ -29,9 +30,19 @@ export interface LoadOptions {
   contextSize: number;
 }
 
+/** A LoRA adapter attached to the model for a generation. */
+export interface LoraAttachment {
+  path: string;
+  scale: number;
+}
+
 export interface GenerateRequest {
-  /** One KV-cache sequence per key (a chat id): its cache survives between turns. */
+  /** One KV-cache sequence per key (a chat id): its cache survives between turns (and restarts, when states are saved). */
   sessionKey: string;
+  /** The prompt template's id: a saved KV state is reused only under the same template. */
+  template?: string;
+  /** Adapters on top of the model, in order; none when absent. */
+  lora?: LoraAttachment[];
   prompt: PromptPiece[];
   stopStrings: string[];
   /** Control tokens (template end markers) that end the reply. */
@@ -77,6 +88,12 @@ export interface RemoteBackendInfo {
 }
 
 /** The engine as the services see it: the local model, or a remote server behind the same contract. */
+/** A scoring context of its own on the loaded model; it counts as active work until disposed. */
+export interface ScoringSession extends ScoringBackend {
+  dispose(): Promise<void>;
+}
+
+/** The local-model engine as the services see it. */
 export interface Engine {
   status(): ModelStatus;
   loaded(): LoadedModel | null;
@@ -102,6 +119,12 @@ export interface Engine {
    * and fetches exact counts for what it asked about, so the assembly that follows counts from a cache.
    */
   prepareTokenCounts?(rehearse: () => void): Promise<void>;
+  /**
+   * Opens a teacher-forced scoring context on the loaded model (its thread count, `contextSize`
+   * capped at the model's trained size). Loading another model is BUSY until it is disposed; a
+   * model unloaded under it makes its passes reject with ABORTED.
+   */
+  openScoring(options: { contextSize: number }): Promise<ScoringSession>;
   onStatus(listener: (status: ModelStatus) => void): () => void;
   dispose(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import type {
   LoadedModel,
   LoadOptions,
   RemoteBackendInfo,
+  ScoringSession,
   ThreadCalibration,
 } from "./engine";
 import type { ModelTemplateMatch } from "./modelTemplate";
@@ -126,6 +127,10 @@ export class EngineSwitch implements Engine {
 
   async prepareTokenCounts(rehearse: () => void): Promise<void> {
     await this.current().prepareTokenCounts?.(rehearse);
+  }
+
+  openScoring(options: { contextSize: number }): Promise<ScoringSession> {
+    return this.current().openScoring(options);
   }
 
   generate(request: GenerateRequest): Promise<GenerateResult> {

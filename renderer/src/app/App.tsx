@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { ChatPane } from "../features/chat/ChatPane";
 import { DropOverlay } from "../features/import/DropOverlay";
 import { SettingsPanel } from "../features/settings/SettingsPanel";
@@ -6,15 +6,22 @@ import { useAppState } from "../state/appStore";
 import { connectEvents } from "../state/generationEvents";
 import { connectImportEvents } from "../state/importActions";
 import { bootstrap, dismissAppError } from "../state/libraryActions";
+import { useWorkbench } from "../state/workbenchActions";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { Sidebar } from "./Sidebar";
 import { applyTheme } from "./theme";
 import "./app.css";
 
+// The workbench and its charting library load only when it is opened.
+const Workbench = lazy(() =>
+  import("../features/workbench/Workbench").then((m) => ({ default: m.Workbench })),
+);
+
 export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const theme = useAppState((s) => s.settings?.theme);
   const appError = useAppState((s) => s.appError);
+  const workbenchOpen = useWorkbench((s) => s.open);
 
   useEffect(() => {
     const disconnect = connectEvents();
@@ -39,7 +46,13 @@ export function App() {
             <ErrorBanner error={appError} onDismiss={dismissAppError} />
           </div>
         ) : null}
-        <ChatPane onOpenSettings={() => setSettingsOpen(true)} />
+        {workbenchOpen ? (
+          <Suspense fallback={<p className="loading-hint">Loading the workbench…</p>}>
+            <Workbench />
+          </Suspense>
+        ) : (
+          <ChatPane onOpenSettings={() => setSettingsOpen(true)} />
+        )}
       </main>
       {settingsOpen ? <SettingsPanel onClose={() => setSettingsOpen(false)} /> : null}
       <DropOverlay />

@@ -1,6 +1,7 @@
 import { CharacterList } from "../features/characters/CharacterList";
 import { ChatList } from "../features/chat/ChatList";
 import { SidebarExport } from "../features/export/ExportButtons";
+import { WorkbenchButton } from "../features/workbench/WorkbenchButton";
 
 function MaskIcon() {
   return (
@@ -29,6 +30,7 @@ export function Sidebar() {
       <CharacterList />
       <ChatList />
       <SidebarExport />
+      <WorkbenchButton />
     </nav>
   );
 }

@@ -17,6 +17,7 @@ import type {
   LoadedModel,
   LoadOptions,
   RemoteBackendInfo,
+  ScoringSession,
   ThreadCalibration,
 } from "../engine";
 import { type ModelTemplateMatch, matchByMarkers } from "../modelTemplate";
@@ -179,6 +180,15 @@ export class RemoteEngine implements Engine {
 
   async setThreads(): Promise<void> {}
 
+  openScoring(): Promise<ScoringSession> {
+    return Promise.reject(
+      new MasqueError(
+        "INVALID_INPUT",
+        "The workbench scores local model files; switch to the local engine (backends use local) first.",
+      ),
+    );
+  }
+
   modelTemplate(): ModelTemplateMatch | null {
     const jinja = this.description?.chatTemplate;
     return jinja ? matchByMarkers(jinja) : null;
@@ -200,6 +210,9 @@ export class RemoteEngine implements Engine {
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     if (this.state !== "loaded") throw new MasqueError("MODEL_NOT_SET", "The backend is not connected.");
+    if (request.lora?.length) {
+      throw new MasqueError("INVALID_INPUT", "LoRA adapters are applied by the local engine only.");
+    }
     const prompt = joinPrompt(request.prompt);
     const stop = [...new Set([...request.stopStrings, ...request.stopMarkers])].filter((s) => s !== "");
     const body = this.dialect.completionBody({

@@ -1,5 +1,6 @@
 import type { Message } from "../../../../shared/domain/chat";
 import { Dialog } from "../../ui/Dialog";
+import { formatBytes } from "../../ui/formatBytes";
 
 const STOP_REASONS: Record<string, string> = {
   eos: "the model ended it",
@@ -10,12 +11,6 @@ const STOP_REASONS: Record<string, string> = {
 };
 
 const when = (timestamp: number) => new Date(timestamp).toLocaleString();
-
-function formatSize(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
 
 function Row({ label, value, testId }: Readonly<{ label: string; value: string; testId?: string }>) {
   return (
@@ -67,7 +62,7 @@ export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Messa
             ) : null}
             {remote ? null : (
               <>
-                <Row label="Model size" value={formatSize(p.modelSize)} />
+                <Row label="Model size" value={formatBytes(p.modelSize)} />
                 <Row label="Model hash" value={p.modelHash || "—"} />
               </>
             )}
@@ -79,12 +74,24 @@ export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Messa
             {p.reusedTokens !== undefined ? (
               <Row label="Tokens reused from cache" value={p.reusedTokens.toLocaleString()} />
             ) : null}
+            {(p.lora ?? []).map((a, i) => (
+              <Row
+                // biome-ignore lint/suspicious/noArrayIndexKey: adapters are applied in order; one file may repeat
+                key={i}
+                label={`LoRA adapter ${i + 1}`}
+                value={`${a.fileName} at scale ${a.scale} (sha256 ${a.sha256})`}
+                testId="provenance-lora"
+              />
+            ))}
           </>
         ) : null}
         {stats ? (
           <>
             <Row label="Prompt tokens" value={stats.promptTokens.toLocaleString()} />
             <Row label="Evaluated tokens" value={stats.evaluatedTokens.toLocaleString()} />
+            {stats.restoredTokens ? (
+              <Row label="Restored from disk" value={stats.restoredTokens.toLocaleString()} />
+            ) : null}
             <Row label="Generated tokens" value={stats.generatedTokens.toLocaleString()} />
             <Row label="First token after" value={`${Math.round(stats.ttftMs)} ms`} />
             <Row label="Speed" value={`${stats.tokensPerSecond.toFixed(1)} tokens/s`} />
