@@ -15,10 +15,13 @@ import { EvalRunRepository } from "../storage/evalRunRepository";
 import { KvStateStore } from "../storage/kvStateStore";
 import { PartialReplyRepository } from "../storage/partialReplyRepository";
 import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
+import { BackendService } from "./backends/backendService";
+import { NO_SECRET_STORE } from "./backends/secrets";
 import { CharacterService } from "./characterService";
 import { ChatService } from "./chatService";
 import type { Core, CoreOptions } from "./coreTypes";
 import type { Engine } from "./engine/engine";
+import { EngineSwitch } from "./engine/engineSwitch";
 import { FileDigests } from "./engine/fileDigest";
 import { LlamaEngine } from "./engine/llamaEngine";
 import { EvalService } from "./eval/evalService";
@@ -47,7 +50,10 @@ export interface CoreInternals extends Core {
   readonly chats: ChatService;
   readonly generations: GenerationService;
   readonly models: ModelService;
+  /** The local engine (node-llama-cpp), whichever backend is active. */
   readonly engine: Engine;
+  /** What the services use: the local engine or the active remote backend. */
+  readonly engines: EngineSwitch;
   readonly imports: ImportService;
   readonly leases: ChatLeases;
   readonly evals: EvalService;
@@ -55,7 +61,10 @@ export interface CoreInternals extends Core {
 
 /** What tests and tools may replace: the engine, the lease timing, how often deltas and partial replies go out. */
 export interface CoreInternalOptions {
+  /** The local engine (remote backends are chosen by the settings, around it). */
   engine?: Engine;
+  /** Timeouts of remote backends (tests use short ones). */
+  remoteTimeouts?: { connectTimeoutMs?: number; idleTimeoutMs?: number };
   leases?: Omit<ChatLeasesOptions, "onFree">;
   partialSaveIntervalMs?: number;
   deltaIntervalMs?: number;
@@ -74,7 +83,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
       ? { pauseBeforeCommitMs: Number(process.env.MASQUE_TEST_KV_PAUSE_MS) }
       : {}),
   });
-  const engine =
+  const localEngine =
     options.engine ??
     new LlamaEngine({
       gpu: process.env.MASQUE_GPU === "off" ? false : "auto",
@@ -82,6 +91,13 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
       states: kvStates,
       digests,
     });
+  // The services see one engine: the local one or the active remote backend.
+  const engine = new EngineSwitch({
+    local: localEngine,
+    settings: options.settings,
+    secrets: options.secrets ?? NO_SECRET_STORE,
+    ...(options.remoteTimeouts ? { remote: options.remoteTimeouts } : {}),
+  });
   const characterRepository = new CharacterRepository(database);
   const characters = new CharacterService(characterRepository);
   const chatRepository = new ChatRepository(database);
@@ -101,10 +117,11 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     runningGenerations: () => generations.running(),
   });
   const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine);
+  // Adapters, like saved KV states, belong to the local model files.
   const adapters = new AdapterLibrary(
     new AdapterRepository(database),
     digests,
-    engine,
+    localEngine,
     chatRepository,
     options.settings,
   );
@@ -132,7 +149,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     adapters,
   });
   const chats = new ChatService(chatRepository, characterRepository, generations, locks);
-  const chatStates = new ChatStateService(kvStates, chatRepository, engine);
+  const chatStates = new ChatStateService(kvStates, chatRepository, localEngine);
   const sessions = new ReferenceSessionRepository(database);
   const imports = new ImportService(
     database,
@@ -148,6 +165,13 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     options.settings,
     imports.uploadsDir,
   );
+  const backends = new BackendService({
+    settings: options.settings,
+    engine,
+    models,
+    secrets: options.secrets ?? NO_SECRET_STORE,
+    generating: () => locks.count(),
+  });
   const evals = new EvalService({
     runs: new EvalRunRepository(database),
     repos: { characters: characterRepository, sessions, chats: chatRepository },
@@ -222,6 +246,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "settings.update": (input) => {
       adapters.assertKnown(input.loraAdapters, "loraAdapters");
       const before = options.settings.getAll();
+      backends.checkPatch(input, before);
       const updated = options.settings.update(input);
       const changed = Object.keys(input).filter(
         (key) =>
@@ -229,6 +254,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
           JSON.stringify(updated[key as keyof typeof updated]),
       );
       models.settingsChanged(changed);
+      if (changed.includes("activeBackend") || changed.includes("backends")) engine.activeChanged();
       return updated;
     },
     "model.status": () => models.status(),
@@ -256,6 +282,11 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "lorebooks.forChat": (input) => lorebooks.forChat(input.chatId),
     "notes.get": (input) => lorebooks.note(input.chatId),
     "notes.set": (input) => lorebooks.setNote(input.chatId, input.note),
+    "backends.list": () => backends.list(),
+    "backends.add": (input) => backends.add(input),
+    "backends.test": (input) => backends.test(input.name),
+    "backends.use": (input) => backends.use(input.name),
+    "backends.remove": (input) => backends.remove(input.name),
     "eval.perplexity": (input) => evals.perplexity(input),
     "eval.runs": (input) => evals.list(input.kind),
     "eval.run": (input) => evals.detail(input.runId),
@@ -291,7 +322,8 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     chats,
     generations,
     models,
-    engine,
+    engine: localEngine,
+    engines: engine,
     leases,
     evals,
     dispatch,

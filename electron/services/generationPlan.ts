@@ -6,6 +6,7 @@
 import { randomInt } from "node:crypto";
 import { basename } from "node:path";
 import type { GenerationOptions } from "../../shared/api/contract";
+import { LOCAL_BACKEND } from "../../shared/domain/backend";
 import type { GenerationKind, GenerationProvenance, Message } from "../../shared/domain/chat";
 import { SAMPLER_KEYS, type Settings } from "../../shared/domain/settings";
 import type { AssembledPrompt, AssembleMode, PromptMessage } from "../../shared/prompt/assemble";
@@ -37,13 +38,35 @@ export interface PlannedAdapter {
   scale: number;
 }
 
+/** Thrown by `plan` during a rehearsal, once the prompt is assembled and before anything is stored. */
+class RehearsalDone extends Error {}
+
 export class GenerationPlanner {
+  private rehearsing = false;
+
   constructor(
     private readonly chats: ChatRepository,
     private readonly characters: CharacterRepository,
     private readonly settings: SettingsStore,
     private readonly engine: Engine,
   ) {}
+
+  /**
+   * Runs `work` (a generating call's synchronous part) only up to its prompt assembly: `plan`
+   * stops it there, so nothing is stored. Engines that count tokens remotely use this to learn
+   * which texts the real assembly will count (see engine/remote/tokenCounts.ts). Any error of the
+   * rehearsal is the real run's to report.
+   */
+  rehearse(work: () => unknown): void {
+    this.rehearsing = true;
+    try {
+      work();
+    } catch {
+      // RehearsalDone, or an error (e.g. CONTEXT_OVERFLOW on estimates) the real run will meet again.
+    } finally {
+      this.rehearsing = false;
+    }
+  }
 
   /** The active path up to `leafId` as the prompt sees it. */
   history(chatId: number, leafId: number | null): PromptMessage[] {
@@ -76,6 +99,7 @@ export class GenerationPlanner {
       mode,
       maxTokens,
     });
+    if (this.rehearsing) throw new RehearsalDone();
     return {
       chatId,
       kind,
@@ -92,8 +116,11 @@ export class GenerationPlanner {
   /** How the reply is produced (the model loaded now, the template, the sampler, the seed). */
   provenance(plan: Plan, reusedTokens?: number): GenerationProvenance {
     const loaded = this.engine.loaded();
+    const remote = this.engine.remote?.() ?? null;
     return {
-      modelFile: loaded ? basename(loaded.path) : "",
+      backend: remote?.name ?? LOCAL_BACKEND,
+      // A remote model is named by the server ("org/model" is a name, not a path).
+      modelFile: loaded ? (remote ? loaded.path : basename(loaded.path)) : "",
       modelSize: loaded?.sizeBytes ?? 0,
       modelHash: loaded?.contentHash ?? "",
       template: plan.prompt.resolved.template.id,
@@ -103,6 +130,7 @@ export class GenerationPlanner {
       seed: plan.seed,
       droppedMessages: plan.prompt.droppedMessageIds.length,
       ...(reusedTokens === undefined ? {} : { reusedTokens }),
+      ...(remote && remote.ignoredSamplers.length > 0 ? { ignoredSamplers: remote.ignoredSamplers } : {}),
       ...(plan.lora.length > 0
         ? { lora: plan.lora.map(({ fileName, sha256, scale }) => ({ fileName, sha256, scale })) }
         : {}),

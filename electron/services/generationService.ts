@@ -248,11 +248,33 @@ export class GenerationService {
     const leaf = chat.activeLeafId === null ? null : this.chats.getMessage(chat.activeLeafId);
     const replied = leaf?.role === "character" && leaf.stats !== null && leaf.parentId !== null;
     const parentId = replied ? (leaf?.parentId ?? null) : chat.activeLeafId;
-    const history = this.planner.history(chatId, parentId);
     const lora = (await this.options.adapters?.resolve(chatId, {})) ?? [];
-    const plan = this.planner.plan(chatId, "reply", history, "reply", {}, { parentId }, lora);
+    const makePlan = () =>
+      this.planner.plan(
+        chatId,
+        "reply",
+        this.planner.history(chatId, parentId),
+        "reply",
+        {},
+        { parentId },
+        lora,
+      );
+    await this.prepareTokenCounts(makePlan);
+    const plan = makePlan();
     const loaded = this.options.engine.loaded();
+    const remote = this.options.engine.remote?.() ?? null;
     return {
+      ...(remote
+        ? {
+            backend: {
+              name: remote.name,
+              kind: remote.kind,
+              model: remote.model,
+              tokenCounts: remote.tokenCounts,
+              ignoredSamplers: remote.ignoredSamplers,
+            },
+          }
+        : {}),
       templateId: plan.prompt.resolved.template.id,
       templateLabel: plan.prompt.resolved.label,
       contextSize: loaded?.contextSize ?? 0,
@@ -298,6 +320,8 @@ export class GenerationService {
       const validated = validate();
       await this.options.models.ensureLoaded();
       ticket.lora = (await this.options.adapters?.resolve(chatId, options)) ?? [];
+      this.assertAdaptersRunHere(ticket.lora);
+      await this.prepareTokenCounts(() => proceed(ticket, validated));
       if (ticket.aborted) throw new MasqueError("ABORTED", "The generation was stopped before it started.");
       return proceed(ticket, validated);
     } catch (error) {
@@ -309,6 +333,24 @@ export class GenerationService {
     } finally {
       this.preparing.delete(ticket.id);
     }
+  }
+
+  /** LoRA adapters are applied by the local engine only: never dropped silently on a remote backend. */
+  private assertAdaptersRunHere(lora: readonly PlannedAdapter[]): void {
+    const remote = this.options.engine.remote?.() ?? null;
+    if (remote && lora.length > 0) {
+      throw new MasqueError(
+        "INVALID_INPUT",
+        `LoRA adapters (${lora.map((a) => a.fileName).join(", ")}) are applied by the local engine only; the remote backend "${remote.name}" is active. Remove them from this chat and the settings, or switch to the local engine.`,
+      );
+    }
+  }
+
+  /** Lets an engine that counts remotely fetch the counts the prompt assembly will ask for. */
+  private async prepareTokenCounts(work: () => unknown): Promise<void> {
+    const { engine } = this.options;
+    if (!engine.prepareTokenCounts) return;
+    await engine.prepareTokenCounts(() => this.planner.rehearse(work));
   }
 
   private reserve(chatId: number, requestedId: string | undefined): Ticket {

@@ -4,6 +4,13 @@
  * and tests assert that each host covers every method.
  */
 import { z } from "zod";
+import {
+  BACKEND_KINDS,
+  type BackendInfo,
+  type BackendTestResult,
+  backendNameSchema,
+  LOCAL_BACKEND,
+} from "../domain/backend";
 import type { CharacterRecord, CharacterSummary } from "../domain/card";
 import type { ChatSummary, ChatView, GenerationKind, Message } from "../domain/chat";
 import type {
@@ -370,6 +377,38 @@ interface LoreResponseTypes {
 }
 // ---- end of personas, lorebooks, author's notes ----
 
+// ---- Remote backends ----
+
+const BACKEND_REQUEST_SCHEMAS = {
+  "backends.list": z.object({}).strict(),
+  /** Adds a backend, or replaces the one of that name. `apiKey` is kept encrypted (desktop app only). */
+  "backends.add": z
+    .object({
+      name: backendNameSchema,
+      kind: z.enum(BACKEND_KINDS),
+      url: z.string().min(1).max(2000),
+      model: z.string().min(1).max(500).optional(),
+      apiKeyEnv: z.string().min(1).max(100).optional(),
+      apiKey: z.string().min(1).max(4096).optional(),
+      allowPlainHttp: z.boolean().optional(),
+      tokenizerModel: z.string().min(1).max(4096).optional(),
+    })
+    .strict(),
+  /** Connects to a backend and reports what it serves (it need not be the active one). */
+  "backends.test": z.object({ name: backendNameSchema }).strict(),
+  /** Makes a backend (or "local") the one every generation uses. */
+  "backends.use": z.object({ name: z.union([z.literal(LOCAL_BACKEND), backendNameSchema]) }).strict(),
+  "backends.remove": z.object({ name: backendNameSchema }).strict(),
+} as const;
+
+interface BackendResponseTypes {
+  "backends.list": BackendInfo[];
+  "backends.add": BackendInfo;
+  "backends.test": BackendTestResult;
+  "backends.use": { active: string };
+  "backends.remove": { deleted: true; active: string };
+}
+// ---- end of remote backends ----
 // ---- Model workbench: perplexity runs, comparison, blind A/B, reply statistics ----
 
 const runId = id;
@@ -578,6 +617,7 @@ export const REQUEST_SCHEMAS = {
     .strict(),
   ...EXPORT_REQUEST_SCHEMAS,
   ...LORE_REQUEST_SCHEMAS,
+  ...BACKEND_REQUEST_SCHEMAS,
   ...EVAL_REQUEST_SCHEMAS,
 } as const;
 
@@ -633,6 +673,17 @@ export interface PromptReport {
   promptTokens: number;
   blocks: { kind: string; messageId: number | null; tokens: number; text: string }[];
   dropped: { kind: "example" | "message"; messageId: number | null; tokens: number; reason: string }[];
+  /**
+   * Set when a remote backend builds the reply: how its token counts were made ("estimate" is a
+   * guess: the server has no tokenizer) and which sampler settings it does not take.
+   */
+  backend?: {
+    name: string;
+    kind: string;
+    model: string | null;
+    tokenCounts: "server" | "local-tokenizer" | "estimate";
+    ignoredSamplers: string[];
+  };
   /** LoRA adapters the next reply will use, in order. */
   lora: { fileName: string; sha256: string; scale: number }[];
   /** Cache use of the last reply in this chat, from its stats. */
@@ -673,7 +724,11 @@ export interface ChatStateInfo {
 }
 
 /** Output type of every method. */
-export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes, EvalResponseTypes {
+export interface ResponseTypes
+  extends ExportResponseTypes,
+    LoreResponseTypes,
+    EvalResponseTypes,
+    BackendResponseTypes {
   "app.info": AppInfo;
   "characters.list": CharacterSummary[];
   "characters.get": CharacterRecord;

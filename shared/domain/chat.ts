@@ -27,6 +27,9 @@ export interface GenerationStats {
 
 /** Everything needed to know how a reply (swipe) was produced. */
 export interface GenerationProvenance {
+  /** Which backend produced the reply: "local" or a remote backend's name (absent in older chats: local). */
+  backend?: string;
+  /** The model file, or for a remote backend the model the server named. */
   modelFile: string;
   modelSize: number;
   modelHash: string;
@@ -38,6 +41,8 @@ export interface GenerationProvenance {
   droppedMessages: number;
   /** Prompt tokens taken from the KV cache instead of being evaluated. */
   reusedTokens?: number;
+  /** Sampler settings the backend does not take, so they did not shape this reply. */
+  ignoredSamplers?: string[];
   /** LoRA adapters on the model, in order. */
   lora?: { fileName: string; sha256: string; scale: number }[];
 }

@@ -6,6 +6,7 @@ import type { MasqueError } from "../../../shared/errors";
 import { runWeb } from "../web/runWeb";
 import { MODELS_COMMANDS } from "./adaptersCommand";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
+import { BACKEND_COMMANDS } from "./backendCommands";
 import { benchChatCommand } from "./benchChat";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
@@ -26,6 +27,7 @@ const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify
 
 export const COMMANDS: Record<string, Record<string, Command>> = {
   bench: { chat: benchChatCommand },
+  backends: BACKEND_COMMANDS,
   export: EXPORT_COMMANDS,
   eval: EVAL_COMMANDS,
   personas: PERSONA_COMMANDS,

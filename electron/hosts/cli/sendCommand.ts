@@ -58,7 +58,13 @@ export async function followGeneration(
 
 /** The documented `--json` shape of a reply. */
 export function replyJson(message: Message) {
-  return { id: message.id, text: message.text, stopReason: message.stopReason, stats: message.stats };
+  const backend = message.provenance?.backend ?? "local";
+  return {
+    id: message.id,
+    text: message.text,
+    stopReason: message.stopReason,
+    stats: message.stats ? { ...message.stats, backend } : null,
+  };
 }
 
 export async function loadModelFor(ctx: CliContext, model: string | undefined, threads: number | undefined) {

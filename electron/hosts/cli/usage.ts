@@ -30,6 +30,11 @@ Usage: masque [--data-dir DIR] <command> [options]
   lorebooks show ID [--json]
   lorebooks export ID --format worldinfo|character_book --out FILE
   lorebooks attach|detach ID (--global | --character ID | --chat ID) [--json]
+  backends add NAME --kind llama-server|openai --url URL [--model NAME] [--api-key-env VAR] [--allow-plain-http] [--tokenizer GGUF] [--json]
+  backends list [--json]                                # the active one is marked; keys are never shown
+  backends test NAME [--json]                           # connect: {ok, model, contextSize}
+  backends use NAME|local                               # where every generation runs
+  backends rm NAME
   eval perplexity --model PATH (--character ID... | --chat ID... | --text-file F) [--sessions N] [--max-tokens-scored N] [--context N] [--template ID] [--json]
   eval runs [--kind perplexity|ab] [--json]            # stored evaluation runs
   eval compare RUN_ID RUN_ID... [--json]                # difference per character, with its interval

@@ -1,6 +1,7 @@
 import { selectSelectedName, useAppState } from "../../state/appStore";
 import { showMainView } from "../../state/characterActions";
 import { Avatar } from "../../ui/Avatar";
+import { BackendSwitch } from "../backends/BackendSwitch";
 import { ChatOptionsMenu } from "./ChatOptionsMenu";
 import { ModelStatusPill } from "./ModelStatusPill";
 import { PromptInspectorButton } from "./PromptInspector";
@@ -84,6 +85,7 @@ export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => 
             <ChatOptionsMenu key={`options-${openChatId}`} chatId={openChatId} />
           </>
         ) : null}
+        <BackendSwitch />
         <ModelStatusPill onClick={onOpenSettings} />
         <button
           type="button"

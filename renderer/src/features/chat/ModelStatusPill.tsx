@@ -1,8 +1,11 @@
 import type { ModelStatus } from "../../../../shared/domain/model";
 import { useAppState } from "../../state/appStore";
+import { remoteLabel } from "../backends/RemoteStatus";
 
 export function modelLabel(status: ModelStatus | null): string {
   if (!status) return "…";
+  const remote = remoteLabel(status);
+  if (remote) return remote;
   switch (status.state) {
     case "loaded":
       return status.info?.fileName ?? "model loaded";
@@ -25,7 +28,7 @@ export function ModelStatusPill({ onClick }: Readonly<{ onClick: () => void }>) 
       className={`status-pill status-${state}`}
       data-testid="model-status-pill"
       onClick={onClick}
-      title={status?.error?.message ?? status?.path ?? "Choose a model in Settings"}
+      title={status?.error?.message ?? status?.backend?.url ?? status?.path ?? "Choose a model in Settings"}
     >
       <span className="status-dot" aria-hidden="true" />
       <span className="visually-hidden">Model: </span>

@@ -35,6 +35,20 @@ function ReportBody({ report }: Readonly<{ report: PromptReport }>) {
         <strong>{report.templateLabel}</strong> · {n(report.promptTokens)} prompt tokens of a budget of{" "}
         {n(report.budget)} · context {n(report.contextSize)}, {n(report.maxReplyTokens)} kept for the reply
       </p>
+      {report.backend ? (
+        <p className="muted" data-testid="prompt-backend">
+          Backend {report.backend.name} ({report.backend.kind}
+          {report.backend.model ? `, ${report.backend.model}` : ""}) ·{" "}
+          {report.backend.tokenCounts === "estimate"
+            ? "token counts are ESTIMATES (the server has no tokenizer)"
+            : report.backend.tokenCounts === "local-tokenizer"
+              ? "token counts from the local tokenizer model"
+              : "token counts from the server's tokenizer"}
+          {report.backend.ignoredSamplers.length
+            ? ` · ignored by this server: ${report.backend.ignoredSamplers.join(", ")}`
+            : ""}
+        </p>
+      ) : null}
       <PromptBar report={report} />
       <ul className="prompt-legend">
         {kindTotals(report.blocks).map((t) => (
