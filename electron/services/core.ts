@@ -8,6 +8,7 @@ import { isMethod, type Method, type ParsedRequestOf, type ResponseOf } from "..
 import { parseRequest } from "../../shared/api/validate";
 import { MasqueError, type Result, toApiError } from "../../shared/errors";
 import { CharacterRepository } from "../storage/characterRepository";
+import { ChatMemberRepository } from "../storage/chatMemberRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
 import { PartialReplyRepository } from "../storage/partialReplyRepository";
@@ -22,6 +23,7 @@ import { ExportService } from "./export/exportService";
 import { GenerationPlanner } from "./generationPlan";
 import { GenerationRunner } from "./generationRunner";
 import { GenerationService } from "./generationService";
+import { GroupService } from "./groupService";
 import { ImportService } from "./import/importService";
 import { InterruptedReplies } from "./interruptedReplies";
 import { ChatLeases, type ChatLeasesOptions } from "./locks/chatLeases";
@@ -80,7 +82,17 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     generatingChats: () => locks.count(),
     runningGenerations: () => generations.running(),
   });
-  const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine);
+  const { personas, lorebooks } = createLoreServices(
+    database,
+    characterRepository,
+    options.settings,
+    join(options.dataDir, "uploads"),
+  );
+  const groups = new GroupService(new ChatMemberRepository(database), chatRepository, characterRepository);
+  const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine, {
+    lore: { personas, lorebooks },
+    groups,
+  });
   const generations = new GenerationService({
     chats: chatRepository,
     engine,
@@ -103,7 +115,9 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     transaction: (work) => database.transaction(work),
     ownerId: leases.owner.id,
   });
-  const chats = new ChatService(chatRepository, characterRepository, generations, locks);
+  const chats = new ChatService(chatRepository, characterRepository, generations, locks, groups, (work) =>
+    database.transaction(work),
+  );
   const sessions = new ReferenceSessionRepository(database);
   const imports = new ImportService(
     database,
@@ -113,12 +127,6 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     join(options.dataDir, "uploads"),
   );
   const exports = new ExportService(chatRepository, characterRepository, options.settings);
-  const { personas, lorebooks } = createLoreServices(
-    database,
-    characterRepository,
-    options.settings,
-    imports.uploadsDir,
-  );
   const stopStatusEvents = models.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {
@@ -144,12 +152,21 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     },
     "sessions.get": (input) => sessions.get(input.sessionId),
     "chats.list": (input) => chats.list(input.characterId),
-    "chats.create": (input) => chats.create(input.characterId),
+    "chats.create": (input) => chats.create(input.characterId, input.otherCharacterIds),
+    "chats.addMember": (input) => chats.addMember(input.chatId, input.characterId),
+    "chats.setMember": ({ chatId, characterId, ...change }) => chats.setMember(chatId, characterId, change),
     "chats.get": (input) => chats.view(input.chatId),
     "chats.messages": () => Promise.reject(new MasqueError("INTERNAL", "not implemented yet")),
-    "chats.send": (input) => generations.send(input.chatId, input.text, input.options, input.generationId),
+    "chats.send": (input) =>
+      generations.send(input.chatId, input.text, input.options, input.generationId, input.asCharacterId),
     "chats.regenerate": (input) =>
-      generations.regenerate(input.chatId, input.messageId, input.options, input.generationId),
+      generations.regenerate(
+        input.chatId,
+        input.messageId,
+        input.options,
+        input.generationId,
+        input.asCharacterId,
+      ),
     "chats.continue": (input) => generations.continue(input.chatId, input.options, input.generationId),
     "chats.impersonate": (input) => generations.impersonate(input.chatId, input.options, input.generationId),
     "chats.swipes": (input) => chats.swipes(input.messageId),

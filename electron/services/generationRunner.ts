@@ -171,6 +171,7 @@ export class GenerationRunner {
         parentId: plan.parentId,
         role: "character",
         text: result.text.trimEnd(),
+        characterId: plan.characterId,
         ...reply,
       });
     });
@@ -199,6 +200,7 @@ export class GenerationRunner {
           parentId: plan.parentId,
           role: "character",
           text,
+          characterId: plan.characterId,
           status: "stopped",
           stopReason: "error",
         });

@@ -16,7 +16,7 @@ import type {
   PromptReport,
   SendResult,
 } from "../../shared/api/contract";
-import type { PendingGeneration } from "../../shared/domain/chat";
+import type { Message, PendingGeneration } from "../../shared/domain/chat";
 import { MasqueError } from "../../shared/errors";
 import type { ChatRepository } from "../storage/chatRepository";
 import type { Engine } from "./engine/engine";
@@ -24,6 +24,7 @@ import type { GenerationPlanner, Plan } from "./generationPlan";
 import type { GenerationRunner, LiveGeneration } from "./generationRunner";
 import type { ChatLock, ChatLocks } from "./locks/chatLocks";
 import type { ModelService } from "./modelService";
+import { loreReport } from "./promptLoreReport";
 
 /** A call between its start and the launch of its generation (waiting for the model, planning). */
 interface Ticket {
@@ -70,6 +71,7 @@ export class GenerationService {
     text: string,
     options: GenerationOptions = {},
     generationId?: string,
+    asCharacterId?: number,
   ): Promise<SendResult> {
     return this.begin(chatId, generationId, (ticket) => {
       const chat = this.chats.getChat(chatId);
@@ -77,8 +79,9 @@ export class GenerationService {
         ...this.planner.history(chatId, chat.activeLeafId),
         { id: 0, role: "user" as const, text },
       ];
+      const speaker = this.planner.speaker(chatId, history, asCharacterId);
       // Budget first: a message that cannot fit is refused before anything is stored.
-      const plan = this.planner.plan(chatId, "reply", history, "reply", options, { parentId: null });
+      const plan = this.planner.plan(chatId, "reply", history, "reply", options, { parentId: null, speaker });
       const user = this.options.transaction(() => {
         const user = this.chats.addMessage({ chatId, parentId: chat.activeLeafId, role: "user", text });
         plan.parentId = user.id;
@@ -96,6 +99,7 @@ export class GenerationService {
     messageId?: number,
     options: GenerationOptions = {},
     generationId?: string,
+    asCharacterId?: number,
   ): Promise<GenerationStarted> {
     return this.begin(
       chatId,
@@ -105,7 +109,10 @@ export class GenerationService {
         const parentId = target.role === "user" ? target.id : target.parentId;
         const kind = target.role === "user" ? "reply" : "swipe";
         const history = this.planner.history(chatId, parentId);
-        const plan = this.planner.plan(chatId, kind, history, "reply", options, { parentId });
+        // A swipe is written by the same character as the message it is an alternative to.
+        const as = asCharacterId ?? (target.role === "character" ? this.writerOf(chatId, target) : undefined);
+        const speaker = this.planner.speaker(chatId, history, as);
+        const plan = this.planner.plan(chatId, kind, history, "reply", options, { parentId, speaker });
         return this.launchStored(ticket, plan);
       },
       () => {
@@ -138,6 +145,7 @@ export class GenerationService {
         const plan = this.planner.plan(chatId, "continue", history, "continue", options, {
           parentId: leaf.parentId,
           target: leaf,
+          speaker: { speakerId: this.writerOf(chatId, leaf), reason: "continues its own message" },
         });
         return this.launchStored(ticket, plan);
       },
@@ -224,9 +232,17 @@ export class GenerationService {
     const replied = leaf?.role === "character" && leaf.stats !== null && leaf.parentId !== null;
     const parentId = replied ? (leaf?.parentId ?? null) : chat.activeLeafId;
     const history = this.planner.history(chatId, parentId);
-    const plan = this.planner.plan(chatId, "reply", history, "reply", {}, { parentId });
+    const speaker =
+      replied && leaf
+        ? { speakerId: this.writerOf(chatId, leaf), reason: "wrote the last reply" }
+        : this.planner.speaker(chatId, history);
+    const plan = this.planner.plan(chatId, "reply", history, "reply", {}, { parentId, speaker });
     const loaded = this.options.engine.loaded();
     return {
+      characterId: plan.characterId,
+      speakerReason: plan.speakerReason,
+      userName: plan.prompt.userName,
+      lore: loreReport(plan.prompt),
       templateId: plan.prompt.resolved.template.id,
       templateLabel: plan.prompt.resolved.label,
       contextSize: loaded?.contextSize ?? 0,
@@ -238,6 +254,7 @@ export class GenerationService {
         messageId: b.messageId,
         tokens: b.tokens,
         text: b.pieces.map((p) => p.text).join(""),
+        ...(b.entryIds ? { entryIds: b.entryIds } : {}),
       })),
       dropped: plan.prompt.dropped,
       lastReply:
@@ -250,6 +267,11 @@ export class GenerationService {
             }
           : null,
     };
+  }
+
+  /** The character who wrote a character message (older messages: the chat's character). */
+  private writerOf(chatId: number, message: Message): number {
+    return message.characterId ?? this.chats.getChat(chatId).characterId;
   }
 
   /**
