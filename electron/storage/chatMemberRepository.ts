@@ -62,7 +62,9 @@ export class ChatMemberRepository {
       const insert = this.database.db.prepare(
         "INSERT INTO chat_members (chat_id, character_id, ord) VALUES (?, ?, ?)",
       );
-      characterIds.forEach((id, i) => insert.run(chatId, id, i));
+      characterIds.forEach((id, i) => {
+        insert.run(chatId, id, i);
+      });
     });
   }
 
