@@ -12,6 +12,8 @@ export interface SendOptions {
   seed: number | undefined;
   temperature: number | undefined;
   threads: number | undefined;
+  /** Group chats: the character who answers. */
+  asCharacterId?: number | undefined;
   json: boolean;
 }
 
@@ -53,9 +55,15 @@ export async function followGeneration(
   }
 }
 
-/** The documented `--json` shape of a reply. */
+/** The documented `--json` shape of a reply (`characterId`: who wrote it). */
 export function replyJson(message: Message) {
-  return { id: message.id, text: message.text, stopReason: message.stopReason, stats: message.stats };
+  return {
+    id: message.id,
+    text: message.text,
+    stopReason: message.stopReason,
+    stats: message.stats,
+    characterId: message.characterId ?? null,
+  };
 }
 
 export async function loadModelFor(ctx: CliContext, model: string | undefined, threads: number | undefined) {
@@ -78,6 +86,7 @@ export async function sendMessage(ctx: CliContext, options: SendOptions): Promis
         chatId: options.chatId,
         text: options.text,
         generationId,
+        ...(options.asCharacterId === undefined ? {} : { asCharacterId: options.asCharacterId }),
         options: {
           ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),
