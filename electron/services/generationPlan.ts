@@ -76,13 +76,13 @@ export class GenerationPlanner {
     const chat = this.chats.getChat(chatId);
     if (!this.extras.groups) return { speakerId: chat.characterId, reason: "the chat's character" };
     const last = history.at(-1);
-    const lastSpeaker =
-      last?.role === "character" && last.id > 0 ? (this.chats.getMessage(last.id).characterId ?? null) : null;
+    const writer = (m: PromptMessage) =>
+      (m.id > 0 ? this.chats.getMessage(m.id).characterId : null) ?? chat.characterId;
+    const lastCharacter = history.findLast((m) => m.role === "character");
     return this.extras.groups.speaker(
       chatId,
-      last
-        ? { text: last.text, speakerId: last.role === "user" ? null : (lastSpeaker ?? chat.characterId) }
-        : null,
+      last ? { text: last.text, speakerId: last.role === "user" ? null : writer(last) } : null,
+      lastCharacter ? writer(lastCharacter) : null,
       as,
       seed ?? chatId * 7919 + history.length,
     );

@@ -92,6 +92,7 @@ export class GroupService {
   speaker(
     chatId: number,
     lastMessage: { text: string; speakerId: number | null } | null,
+    lastCharacter: number | null,
     as: number | undefined,
     seed: number,
   ): SpeakerChoice {
@@ -112,7 +113,10 @@ export class GroupService {
         : order === "list"
           ? ({ kind: "list", order: members.map((m) => m.characterId) } as const)
           : ({ kind: "natural" } as const);
-    const choice = chooseSpeakers({ members: groupMembers, strategy, lastMessage, seed })[0];
+    // The fixed list goes on from the character who spoke last, whatever the user wrote since.
+    const last =
+      strategy.kind === "list" ? { text: lastMessage?.text ?? "", speakerId: lastCharacter } : lastMessage;
+    const choice = chooseSpeakers({ members: groupMembers, strategy, lastMessage: last, seed })[0];
     if (!choice) throw new MasqueError("INVALID_INPUT", "every character of this group chat is muted");
     return choice;
   }
