@@ -126,7 +126,10 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     events,
     join(options.dataDir, "uploads"),
   );
-  const exports = new ExportService(chatRepository, characterRepository, options.settings);
+  const exports = new ExportService(chatRepository, characterRepository, options.settings, {
+    personaNames: (chatId) => personas.namesUsedByChat(chatId),
+    groupMembers: (chatId) => (groups.isGroup(chatId) ? groups.list(chatId).map((m) => m.characterId) : null),
+  });
   const stopStatusEvents = models.onStatus((status) => events.emit("model.status", status));
 
   const handlers: Handlers = {

@@ -26,8 +26,13 @@ export class ExportService {
     private readonly chats: ChatRepository,
     characters: CharacterRepository,
     private readonly settings: SettingsStore,
+    /** Every persona name a chat was written under, and group chats' members (for redaction and PIPPA lines). */
+    private readonly chatPeople: {
+      personaNames: (chatId: number) => string[];
+      groupMembers: (chatId: number) => number[] | null;
+    } = { personaNames: () => [], groupMembers: () => null },
   ) {
-    this.source = new ExportSource(chats, characters);
+    this.source = new ExportSource(chats, characters, chatPeople.groupMembers);
   }
 
   preview(input: ParsedRequestOf<"export.preview">) {
@@ -84,7 +89,8 @@ export class ExportService {
 
   private run(selection: ParsedSelection, aliases: string[] | undefined) {
     const { chats, skipped } = this.source.select(selection);
-    const names = buildNameList([this.settings.getAll().userName, ...(aliases ?? [])]);
+    const personaNames = [...new Set(chats.flatMap((c) => this.chatPeople.personaNames(c.chat.id)))];
+    const names = buildNameList([this.settings.getAll().userName, ...personaNames, ...(aliases ?? [])]);
     return { run: new RedactionRun(chats, names), skipped };
   }
 }

@@ -142,4 +142,27 @@ describe("group chats", () => {
     // The older reply, stored before the chat became a group, is written under Lily's name.
     expect(lastPrompt()).toContain("<|im_start|>assistant\nLily:Hello there.");
   });
+
+  it("exports one PIPPA line per (chat, character) and redacts every persona name the chat used", async () => {
+    const { chatId } = await group();
+    const rowan = await t.call("personas.create", { name: "Rowan", description: "A sailor." });
+    await t.call("personas.setForChat", { chatId, personaId: rowan.id });
+    await t.reply(chatId, "Bob, it is me, Rowan.");
+    await t.call("personas.update", { id: rowan.id, name: "Rowena" });
+    await generated(t.call("chats.send", { chatId, text: "Rowena here now, Bob." }));
+    const exported = await t.call("export.pippa", { selection: { chatIds: [chatId] }, acceptFlagged: "all" });
+    const lines = Buffer.from(exported.dataBase64, "base64").toString("utf8").trim().split("\n");
+    const records = lines.map(
+      (l) => JSON.parse(l) as { bot_name: string; conversation: { message: string }[] },
+    );
+    expect(records.map((r) => r.bot_name)).toEqual(["Lily", "Bob"]);
+    for (const record of records) {
+      const text = record.conversation.map((c) => c.message).join("\n");
+      expect(text).not.toMatch(/Rowan|Rowena/);
+      expect(text).toContain("Bob, it is me, {{user}}.");
+      expect(text).toContain("Hello there.");
+    }
+    const preview = await t.call("export.preview", { selection: { chatIds: [chatId] } });
+    expect(preview.names).toEqual(expect.arrayContaining(["Rowan", "Rowena", "Sam"]));
+  });
 });
