@@ -165,4 +165,30 @@ describe("group chats", () => {
     const preview = await t.call("export.preview", { selection: { chatIds: [chatId] } });
     expect(preview.names).toEqual(expect.arrayContaining(["Rowan", "Rowena", "Sam"]));
   });
+
+  it("scans the books of every member: one attached to the second character fires in the group chat", async () => {
+    const { bob, chatId } = await group();
+    const book = await t.call("lorebooks.create", { name: "Bakery" });
+    const entry = await t.call("lorebooks.saveEntry", {
+      lorebookId: book.id,
+      entry: { keys: ["sourdough"], content: "LORE: the sourdough starter is called Gerald." },
+    });
+    await t.call("lorebooks.attach", { id: book.id, scope: "character", targetId: bob });
+    expect((await t.call("lorebooks.forChat", { chatId })).map((b) => [b.name, b.via])).toEqual([
+      ["Bakery", "character"],
+    ]);
+    const sent = await t.reply(chatId, "Bob, how is the sourdough?");
+    const report = await t.call("chats.prompt", { chatId });
+    const id = `lorebook:${book.id}#${entry.uid}`;
+    expect(report.characterId).toBe(bob);
+    expect(report.lore.fired).toEqual([
+      expect.objectContaining({
+        id,
+        book: "Bakery",
+        why: `key "sourdough" in message ${sent.parentId}`,
+        placed: `after message ${sent.parentId}`,
+      }),
+    ]);
+    expect(report.blocks.find((b) => b.entryIds?.includes(id))?.text).toContain("Gerald");
+  });
 });
