@@ -184,4 +184,55 @@ describe.skipIf(!HAS_TEST_MODEL)("lore in a chat with the real model", () => {
     expect(text).toContain(`${book}#3 Castle: key "castle"`);
     expect(text).toContain("Persona: Rowan");
   }, 120_000);
+
+  it("runs a group chat from the command line: --as, natural order, mute", async () => {
+    await ok("settings", "set", "modelPath", TEST_MODEL_PATH);
+    const make = (name: string) =>
+      okJson<{ id: number }>("characters", "create", "--name", name, "--greeting", `I am ${name}.`);
+    const anna = (await make("Anna")).id;
+    const otto = (await make("Otto")).id;
+    const chat = await okJson<{ chat: { id: number }; group: boolean; members: { characterId: number }[] }>(
+      "chats",
+      "new",
+      String(anna),
+      String(otto),
+    );
+    expect(chat.group).toBe(true);
+    expect(chat.members.map((m) => m.characterId)).toEqual([anna, otto]);
+    const chatId = String(chat.chat.id);
+    const send = async (text: string, ...extra: string[]) =>
+      (
+        await okJson<{ reply: { characterId: number } }>(
+          "chats",
+          "send",
+          chatId,
+          text,
+          "--max-tokens",
+          "4",
+          "--seed",
+          "2",
+          ...extra,
+        )
+      ).reply.characterId;
+    expect(await send("Who wants tea?", "--as", String(otto))).toBe(otto);
+    expect(await send("Anna, do you?")).toBe(anna);
+    const report = await okJson<PromptReport>("chats", "prompt", chatId);
+    expect(report.characterId).toBe(anna);
+    expect(report.blocks.at(-1)?.text).toBe("Anna:");
+    const members = await okJson<{ characterId: number; muted: boolean }[]>(
+      "chats",
+      "member",
+      chatId,
+      String(otto),
+      "--mute",
+    );
+    expect(members.find((m) => m.characterId === otto)?.muted).toBe(true);
+    expect(await send("Otto, you too?")).toBe(anna);
+    const refused = await masque("chats", "send", chatId, "Otto!", "--as", String(otto));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/INVALID_INPUT: Otto is muted in this group chat/);
+    const shown = await ok("chats", "show", chatId);
+    expect(shown).toContain("Otto:");
+    expect(shown).toContain("Anna:");
+  }, 120_000);
 });
