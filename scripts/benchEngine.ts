@@ -14,6 +14,7 @@ import { getLlama, type Token } from "node-llama-cpp";
 import { createCore } from "../electron/services/core";
 import { measure, threadCandidates } from "../electron/services/engine/calibration";
 import { createConfSettings } from "../electron/storage/confSettings";
+import { unwrapEnvelope } from "../shared/api/envelope";
 import type { Message } from "../shared/domain/chat";
 
 const { values } = parseArgs({
@@ -42,9 +43,7 @@ const core = await createCore({
   version: "bench",
 });
 const call = async <T>(method: string, input: unknown): Promise<T> => {
-  const r = await core.dispatch(method, input);
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value as T;
+  return unwrapEnvelope(await core.dispatch(method, input), method) as T;
 };
 await call("settings.update", {
   ...sampler,

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createCore } from "../electron/services/core";
 import { createConfSettings } from "../electron/storage/confSettings";
+import { unwrapEnvelope } from "../shared/api/envelope";
 
 const [file, dataDir] = process.argv.slice(2) as [string, string];
 const core = await createCore({
@@ -21,9 +22,10 @@ const ticker = setInterval(() => {
   last = now;
 }, 5);
 const started = performance.now();
-const result = await core.dispatch("import.start", { source: { path: file } });
-if (!result.ok) throw new Error(result.error.message);
-const { importId } = result.value as { importId: string };
+const { importId } = unwrapEnvelope(
+  await core.dispatch("import.start", { source: { path: file } }),
+  "import.start",
+) as { importId: string };
 let report: unknown = null;
 core.subscribe((event, payload) => {
   const p = payload as { importId?: string; report?: unknown; error?: unknown };

@@ -14,6 +14,7 @@ import { type CoreInternals, createCore } from "../electron/services/core";
 import { createConfSettings } from "../electron/storage/confSettings";
 import { openDatabase } from "../electron/storage/database";
 import { PartialReplyRepository } from "../electron/storage/partialReplyRepository";
+import { unwrapEnvelope } from "../shared/api/envelope";
 import type { Message } from "../shared/domain/chat";
 
 const { values } = parseArgs({
@@ -56,9 +57,7 @@ PartialReplyRepository.prototype.updateText = function (this: PartialReplyReposi
 };
 
 async function call<T>(core: CoreInternals, method: string, input: unknown): Promise<T> {
-  const result = await core.dispatch(method, input);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
+  return unwrapEnvelope(await core.dispatch(method, input), method) as T;
 }
 
 async function open(name: string, intervalMs: number): Promise<Bench> {

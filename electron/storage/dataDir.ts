@@ -1,5 +1,8 @@
-import { mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { MasqueError } from "../../shared/errors";
+
+/** File-system errors that mean "may be read but not written". */
+const NOT_WRITABLE = new Set(["EROFS", "EACCES", "EPERM"]);
 
 /** Creates the data directory if needed; anything unusable is STORAGE_UNAVAILABLE naming it. */
 export function ensureDataDir(dataDir: string): void {
@@ -14,5 +17,18 @@ export function ensureDataDir(dataDir: string): void {
       `The data directory ${dataDir} cannot be used (${reason}). Choose another with --data-dir or MASQUE_DATA_DIR.`,
       { dataDir },
     );
+  }
+}
+
+/**
+ * Whether `path` may be written: false on a read-only mount, an immutable file or missing
+ * permissions (the kernel answers for root too, so a read-only mount is seen even by root).
+ */
+export function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch (error) {
+    return !NOT_WRITABLE.has((error as NodeJS.ErrnoException).code ?? "");
   }
 }

@@ -1,7 +1,9 @@
 /**
  * One settings interface for every host. The backend is electron-store under Electron and `conf`
  * elsewhere (electron-store is built on conf, and both expose `store` and `set`). Values are parsed
- * on read: a field that is missing or invalid in the file falls back to its default.
+ * on read: a field that is missing or invalid in the file falls back to its default, so the backend
+ * is given no defaults and reading never writes (a read-only data directory still has settings).
+ * A write that fails on a full disk or a read-only directory is STORAGE_FULL / STORAGE_READ_ONLY.
  */
 
 import { describeIssues } from "../../shared/api/validate";
@@ -13,6 +15,7 @@ import {
   settingsSchema,
 } from "../../shared/domain/settings";
 import { MasqueError } from "../../shared/errors";
+import { translateStorageError } from "./storageErrors";
 
 export interface SettingsBackend {
   readonly store: Record<string, unknown>;
@@ -24,7 +27,8 @@ export interface SettingsStore {
   update(patch: SettingsPatch): Settings;
 }
 
-export function createSettingsStore(backend: SettingsBackend): SettingsStore {
+/** `dataDir` is where the settings file lives; storage errors name it. */
+export function createSettingsStore(backend: SettingsBackend, dataDir: string): SettingsStore {
   return {
     getAll: () => readSettings(backend.store),
     update(patch) {
@@ -32,7 +36,11 @@ export function createSettingsStore(backend: SettingsBackend): SettingsStore {
       if (!parsed.success) {
         throw new MasqueError("INVALID_INPUT", `settings: ${describeIssues(parsed.error.issues)}`);
       }
-      backend.set(parsed.data);
+      try {
+        backend.set(parsed.data);
+      } catch (error) {
+        throw translateStorageError(error, dataDir);
+      }
       return readSettings(backend.store);
     },
   };

@@ -12,8 +12,18 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join("; ");
 }
 
-/** Validates a request at the boundary; throws INVALID_INPUT naming every bad field. */
+/**
+ * Validates a request at the boundary; throws INVALID_INPUT naming every bad field. A missing input
+ * (an IPC call without an argument, an empty HTTP body) means `{}`; an explicit `null` is refused,
+ * since it is almost always a bug in the caller rather than "no fields".
+ */
 export function parseRequest<M extends Method>(method: M, input: unknown): ParsedRequestOf<M> {
+  if (input === null) {
+    throw new MasqueError(
+      "INVALID_INPUT",
+      `${method}: the request is null; send an object (\`{}\` when the method takes no fields)`,
+    );
+  }
   const schema = REQUEST_SCHEMAS[method] as unknown as z.ZodType<ParsedRequestOf<M>>;
   const result = schema.safeParse(input ?? {});
   if (!result.success) {

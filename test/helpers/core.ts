@@ -1,7 +1,8 @@
 import { type CoreInternalOptions, createCore } from "../../electron/services/core";
 import { createConfSettings } from "../../electron/storage/confSettings";
 import type { EventName, EventTypes, Method, RequestOf, ResponseOf } from "../../shared/api/contract";
-import { type ApiError, fromApiError } from "../../shared/errors";
+import { unwrapEnvelope } from "../../shared/api/envelope";
+import type { ApiError } from "../../shared/errors";
 import { makeTempDir } from "./tempDir";
 
 export type TestCore = Awaited<ReturnType<typeof openTestCore>>;
@@ -25,9 +26,7 @@ export async function openTestCore(dataDir?: string, internal: CoreInternalOptio
   core.subscribe((event, payload) => events.push({ event, payload }));
 
   async function call<M extends Method>(method: M, input: RequestOf<M>): Promise<ResponseOf<M>> {
-    const result = await core.dispatch(method, input);
-    if (!result.ok) throw fromApiError(result.error);
-    return result.value as ResponseOf<M>;
+    return unwrapEnvelope(await core.dispatch(method, input), method) as ResponseOf<M>;
   }
   async function fail(method: Method, input: unknown): Promise<ApiError> {
     const result = await core.dispatch(method, input);

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { takeDataDirFlag } from "../dataDir";
 import { usageError } from "./cliError";
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
@@ -23,22 +24,14 @@ export function parseCommand(args: string[], options: OptionSpec, positionals: {
   return { positionals: parsed.positionals, values: parsed.values as ParsedCommand["values"] };
 }
 
-/** Splits `--data-dir DIR` (accepted anywhere) from the rest. */
+/** Splits `--data-dir DIR` (accepted anywhere) from the rest; a flag without a directory is a usage error. */
 export function takeDataDir(argv: string[]): { dataDir: string | undefined; rest: string[] } {
-  const rest: string[] = [];
-  let dataDir: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--data-dir") {
-      dataDir = argv[++i];
-      if (!dataDir) throw usageError("--data-dir needs a directory");
-    } else if (arg.startsWith("--data-dir=")) {
-      dataDir = arg.slice("--data-dir=".length);
-    } else {
-      rest.push(arg);
-    }
+  try {
+    const { flag, rest } = takeDataDirFlag(argv);
+    return { dataDir: flag, rest };
+  } catch (error) {
+    throw usageError((error as Error).message);
   }
-  return { dataDir, rest };
 }
 
 export function intOption(value: string | boolean | undefined, name: string): number | undefined {

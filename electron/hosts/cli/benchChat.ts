@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { PromptReport } from "../../../shared/api/contract";
+import { unwrapEnvelope } from "../../../shared/api/envelope";
 import type { Message } from "../../../shared/domain/chat";
 import type { LorebookImport, LorebookRecord } from "../../../shared/domain/lore";
 import { fromApiError } from "../../../shared/errors";
@@ -118,9 +119,7 @@ export async function benchChatCommand(ctx: CliContext, args: string[]): Promise
 }
 
 async function call<T>(core: CoreInternals, method: string, input: unknown): Promise<T> {
-  const result = await core.dispatch(method, input);
-  if (!result.ok) throw fromApiError(result.error);
-  return result.value as T;
+  return unwrapEnvelope(await core.dispatch(method, input), method) as T;
 }
 
 async function play(

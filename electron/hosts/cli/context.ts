@@ -1,5 +1,5 @@
 import type { Method, RequestOf, ResponseOf } from "../../../shared/api/contract";
-import { fromApiError } from "../../../shared/errors";
+import { unwrapEnvelope } from "../../../shared/api/envelope";
 import type { Core } from "../../services/coreTypes";
 
 export interface Output {
@@ -18,9 +18,7 @@ export function createCliContext(core: Core, output: Output): CliContext {
     ...output,
     core,
     async call(method, input) {
-      const result = await core.dispatch(method, input);
-      if (!result.ok) throw fromApiError(result.error);
-      return result.value as ResponseOf<typeof method>;
+      return unwrapEnvelope(await core.dispatch(method, input), method) as ResponseOf<typeof method>;
     },
   };
 }

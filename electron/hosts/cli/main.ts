@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { MasqueError } from "../../../shared/errors";
 import { createCore } from "../../services/core";
 import { createConfSettings } from "../../storage/confSettings";
-import { defaultDataDir } from "../dataDir";
+import { resolveDataDir } from "../dataDir";
 import { PROJECT_ROOT } from "../web/rendererBuild";
 import { takeDataDir } from "./args";
 import { usageError } from "./cliError";
@@ -30,7 +30,7 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
         COMMANDS[group] ? `unknown command "${group} ${sub ?? ""}"` : `unknown command "${group}"`,
       );
     }
-    const dir = dataDir ?? defaultDataDir();
+    const dir = resolveDataDir(dataDir);
     const core = await createCore({
       dataDir: dir,
       host: "cli",

@@ -37,6 +37,6 @@ Usage: masque [--data-dir DIR] <command> [options]
   web [--port N] [--model PATH] [--json]
   help
 
-The data directory defaults to the app's (Electron userData); MASQUE_DATA_DIR or --data-dir override it.
+Data directory: --data-dir DIR, else MASQUE_DATA_DIR, else the app's own (Electron userData, e.g. ~/.config/Masque).
 Exit codes: 0 ok, 1 bad input or not found (stderr starts with the error code), 2 unexpected failure.
 `;

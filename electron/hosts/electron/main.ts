@@ -1,12 +1,11 @@
 /** Electron main process: wiring only (lifecycle, settings + core, IPC, window, security). */
 import { app, type BrowserWindow, dialog, ipcMain, Menu, session, shell } from "electron";
 import Store from "electron-store";
-import { DEFAULT_SETTINGS } from "../../../shared/domain/settings";
 import { isErrorCode } from "../../../shared/errors";
 import { createCore } from "../../services/core";
 import type { Core } from "../../services/coreTypes";
 import { createSettingsStore } from "../../storage/settingsStore";
-import { resolveDataDir } from "./dataDir";
+import { resolveDataDir, takeDataDirFlag } from "../dataDir";
 import { registerIpc } from "./ipc";
 import { menuTemplate } from "./menu";
 import { createSenderCheck, hardenSession, hardenWebContents } from "./security";
@@ -14,15 +13,25 @@ import { createMainWindow, resolveRendererTarget } from "./window";
 
 const DISPOSE_TIMEOUT_MS = 5000;
 const mainDir = import.meta.dirname;
-const dataDir = resolveDataDir(process.argv, process.env, app.getPath("userData"));
-// Chromium's own files and the single-instance lock follow the data directory too.
-if (dataDir !== app.getPath("userData")) app.setPath("userData", dataDir);
-app.enableSandbox();
+const dataDir = chooseDataDir();
+if (dataDir !== null) {
+  // Chromium's own files and the single-instance lock follow the data directory too.
+  if (dataDir !== app.getPath("userData")) app.setPath("userData", dataDir);
+  app.enableSandbox();
+  if (app.requestSingleInstanceLock()) {
+    start(dataDir).catch((error: unknown) => fail(error));
+  } else {
+    app.quit();
+  }
+}
 
-if (app.requestSingleInstanceLock()) {
-  start().catch((error: unknown) => fail(error));
-} else {
-  app.quit();
+function chooseDataDir(): string | null {
+  try {
+    return resolveDataDir(takeDataDirFlag(process.argv).flag, process.env, app.getPath("userData"));
+  } catch (error) {
+    fail(error);
+    return null;
+  }
 }
 
 function fail(error: unknown): void {
@@ -32,7 +41,7 @@ function fail(error: unknown): void {
   app.exit(1);
 }
 
-async function start(): Promise<void> {
+async function start(dataDir: string): Promise<void> {
   await app.whenReady();
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(menuTemplate(process.platform === "darwin", !app.isPackaged)),
@@ -41,15 +50,15 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, target.url, target.devServerUrl);
   app.on("web-contents-created", (_event, contents) => hardenWebContents(contents, target.url, shell));
 
+  // No defaults: the settings store fills them in on read, so opening never writes the file.
   const store = new Store<Record<string, unknown>>({
     name: "settings",
     cwd: dataDir,
-    defaults: { ...DEFAULT_SETTINGS },
     clearInvalidConfig: false,
   });
   // electron-store answers this sync channel for renderer-side stores; we have none.
   ipcMain.removeAllListeners("electron-store-get-data");
-  const settings = createSettingsStore(store);
+  const settings = createSettingsStore(store, dataDir);
   const core: Core = await createCore({ dataDir, host: "electron", settings, version: app.getVersion() });
 
   let mainWindow: BrowserWindow | null = null;

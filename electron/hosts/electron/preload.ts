@@ -10,8 +10,10 @@
  */
 import { contextBridge, type IpcRendererEvent, ipcRenderer, webUtils } from "electron";
 import type { MasqueApi, Unsubscribe } from "../../../shared/api/bridge";
-import { type EventName, isEventName, isMethod } from "../../../shared/api/contract";
-import { type ApiError, fromApiError } from "../../../shared/errors";
+import { type EventTypes, isEventName, isMethod } from "../../../shared/api/contract";
+import { unwrapEnvelope } from "../../../shared/api/envelope";
+import { createFanOut } from "../../../shared/api/fanOut";
+import { type ApiError, fromApiError, toApiError } from "../../../shared/errors";
 import { channelFor, EVENT_CHANNEL } from "./channels";
 
 /** What a failed `call` rejects with: the wire error, made throwable-looking but still cloneable. */
@@ -26,13 +28,6 @@ function bridgeError(error: ApiError): BridgeError {
   return out;
 }
 
-function isEnvelope(value: unknown): value is { ok: true; value: unknown } | { ok: false; error: ApiError } {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as { ok?: unknown; error?: unknown };
-  if (v.ok === true) return "value" in v;
-  return v.ok === false && typeof v.error === "object" && v.error !== null;
-}
-
 async function call(method: unknown, input: unknown): Promise<unknown> {
   if (!isMethod(method)) {
     throw bridgeError({ code: "INVALID_INPUT", message: `unknown method: ${String(method)}` });
@@ -43,47 +38,31 @@ async function call(method: unknown, input: unknown): Promise<unknown> {
   } catch (error) {
     throw bridgeError({ code: "INTERNAL", message: error instanceof Error ? error.message : String(error) });
   }
-  if (!isEnvelope(response)) throw bridgeError({ code: "INTERNAL", message: `malformed reply to ${method}` });
-  if (!response.ok) throw bridgeError(response.error);
-  return response.value;
+  try {
+    return unwrapEnvelope(response, method);
+  } catch (error) {
+    throw bridgeError(toApiError(error));
+  }
 }
 
-type Handler = (payload: unknown) => void;
-const handlers = new Map<EventName, Set<Handler>>();
+const events = createFanOut<EventTypes>();
 let listening = false;
 
 function onEvent(_event: IpcRendererEvent, name: unknown, payload: unknown): void {
-  if (!isEventName(name)) return;
-  for (const handler of [...(handlers.get(name) ?? [])]) {
-    try {
-      handler(payload);
-    } catch (error) {
-      console.error(`handler for ${name} failed:`, error);
-    }
-  }
+  if (isEventName(name)) events.emit(name, payload as never);
 }
 
 function on(event: unknown, handler: unknown): Unsubscribe {
   if (!isEventName(event)) throw new TypeError(`unknown event: ${String(event)}`);
   if (typeof handler !== "function") throw new TypeError("handler must be a function");
-  const fn = (payload: unknown) => (handler as Handler)(payload);
-  let set = handlers.get(event);
-  if (!set) {
-    set = new Set();
-    handlers.set(event, set);
-  }
-  set.add(fn);
+  const unsubscribe = events.on(event, (payload) => (handler as (payload: unknown) => void)(payload));
   if (!listening) {
     ipcRenderer.on(EVENT_CHANNEL, onEvent);
     listening = true;
   }
-  let active = true;
   return () => {
-    if (!active) return;
-    active = false;
-    set.delete(fn);
-    if (set.size === 0) handlers.delete(event);
-    if (handlers.size === 0 && listening) {
+    unsubscribe();
+    if (events.size === 0 && listening) {
       ipcRenderer.removeListener(EVENT_CHANNEL, onEvent);
       listening = false;
     }

@@ -6,16 +6,20 @@
  * requests for another host name or from another origin are refused (DNS rebinding, CSRF).
  */
 import { randomUUID, timingSafeEqual } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rm, stat } from "node:fs/promises";
+import { constants, createWriteStream } from "node:fs";
+import { type FileHandle, mkdir, open, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ApiError } from "../../../shared/errors";
+import type { EventTypes } from "../../../shared/api/contract";
+import { type AnyListener, createFanOut } from "../../../shared/api/fanOut";
+import { type ApiError, MasqueError, toApiError } from "../../../shared/errors";
 import { CONTENT_SECURITY_POLICY } from "../../../shared/security/csp";
 import type { Core } from "../../services/coreTypes";
+import { isWritable } from "../../storage/dataDir";
+import { storageReadOnly, translateStorageError } from "../../storage/storageErrors";
 import { httpStatusFor } from "./httpStatus";
 
 export interface WebHostOptions {
@@ -49,8 +53,9 @@ const MIME: Record<string, string> = {
 };
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const clients = createEventClients(options.core);
   const server = createServer((req, res) => {
-    handle(req, res, options, actualPort()).catch((error: unknown) => {
+    handle(req, res, options, clients, actualPort()).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, { code: "INTERNAL", message: (error as Error).message });
       else res.destroy();
     });
@@ -78,7 +83,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: WebHostOptions, port: number) {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: WebHostOptions,
+  clients: EventClients,
+  port: number,
+) {
   setSecurityHeaders(res);
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   if (!isAllowedHost(req.headers.host, port)) {
@@ -95,7 +106,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: WebHos
         message: "missing or wrong token: open the URL printed by `npm run web`",
       });
     }
-    if (url.pathname === "/api/events" && req.method === "GET") return streamEvents(req, res, options.core);
+    if (url.pathname === "/api/events" && req.method === "GET") return streamEvents(req, res, clients);
     if (url.pathname === "/api/upload" && req.method === "POST") return receiveUpload(req, res, options.core);
     const call = /^\/api\/call\/([A-Za-z.]+)$/.exec(url.pathname);
     if (call?.[1] && req.method === "POST") return callMethod(req, res, options.core, call[1]);
@@ -104,7 +115,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: WebHos
   if (req.method !== "GET" && req.method !== "HEAD") {
     return sendError(res, { code: "NOT_FOUND", message: `no route ${req.method} ${url.pathname}` });
   }
-  return serveStatic(res, options.staticDir, url.pathname);
+  return serveStatic(req, res, options.staticDir, url.pathname);
 }
 
 async function callMethod(req: IncomingMessage, res: ServerResponse, core: Core, method: string) {
@@ -135,7 +146,15 @@ async function receiveUpload(req: IncomingMessage, res: ServerResponse, core: Co
       413,
     );
   }
-  await mkdir(core.uploadsDir, { recursive: true });
+  try {
+    await mkdir(core.uploadsDir, { recursive: true });
+  } catch (error) {
+    // On a read-only mount a recursive mkdir reports ENOENT, so ask the directory itself.
+    const cause = isWritable(core.dataDir)
+      ? translateStorageError(error, core.dataDir)
+      : storageReadOnly(core.dataDir);
+    return sendError(res, toApiError(cause));
+  }
   const uploadId = randomUUID();
   const path = join(core.uploadsDir, `${uploadId}.upload`);
   let received = 0;
@@ -149,6 +168,9 @@ async function receiveUpload(req: IncomingMessage, res: ServerResponse, core: Co
     await pipeline(req, limiter, createWriteStream(path, { flags: "wx" }));
   } catch (error) {
     await rm(path, { force: true });
+    // A full disk or a read-only data directory is the storage's fault, not the file's.
+    const storage = translateStorageError(error, core.dataDir);
+    if (storage instanceof MasqueError) return sendError(res, storage.toApiError());
     const tooLarge = (error as Error).message === "too large";
     return sendError(res, {
       code: "INVALID_INPUT",
@@ -160,24 +182,49 @@ async function receiveUpload(req: IncomingMessage, res: ServerResponse, core: Co
   sendJson(res, 200, { ok: true, value: { uploadId, bytes: received } });
 }
 
-function streamEvents(req: IncomingMessage, res: ServerResponse, core: Core) {
+function streamEvents(req: IncomingMessage, res: ServerResponse, clients: EventClients) {
   res.writeHead(200, {
     "Content-Type": "text/event-stream; charset=utf-8",
     "Cache-Control": "no-store",
     Connection: "keep-alive",
   });
   res.write(": connected\n\n");
-  const unsubscribe = core.subscribe((event, payload) => {
+  const leave = clients.join((event, payload) => {
     res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
   });
   const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
   req.on("close", () => {
     clearInterval(keepAlive);
-    unsubscribe();
+    leave();
   });
 }
 
-async function serveStatic(res: ServerResponse, root: string, pathname: string) {
+/** The open event streams: one subscription to the core while at least one client listens. */
+interface EventClients {
+  join(send: AnyListener<EventTypes>): () => void;
+}
+
+function createEventClients(core: Core): EventClients {
+  const clients = createFanOut<EventTypes>((event, error) =>
+    console.error(`web host: sending ${event} to a client failed:`, error),
+  );
+  let detach: (() => void) | null = null;
+  return {
+    join(send) {
+      const leave = clients.onAny(send);
+      detach ??= core.subscribe((event, payload) => clients.emit(event, payload));
+      return () => {
+        leave();
+        if (clients.size === 0 && detach) {
+          detach();
+          detach = null;
+        }
+      };
+    },
+  };
+}
+
+async function serveStatic(req: IncomingMessage, res: ServerResponse, root: string, pathname: string) {
   let relative: string;
   try {
     relative = normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, "");
@@ -188,22 +235,62 @@ async function serveStatic(res: ServerResponse, root: string, pathname: string) 
   if (candidate !== root && !candidate.startsWith(root + sep)) {
     return sendError(res, { code: "NOT_FOUND", message: "not found" });
   }
-  let file = candidate;
-  const info = await stat(file).catch(() => null);
   // Anything that is not a file is the single-page app.
-  if (!info?.isFile()) file = join(root, "index.html");
-  const exists = await stat(file).catch(() => null);
-  if (!exists?.isFile()) {
+  const file = (await openFile(candidate)) ?? (await openFile(join(root, "index.html")));
+  if (!file) {
     return sendError(res, {
       code: "NOT_FOUND",
       message: "the renderer is not built: run npm run build:renderer",
     });
   }
-  res.writeHead(200, {
-    "Content-Type": MIME[extname(file)] ?? "application/octet-stream",
-    "Cache-Control": file.endsWith("index.html") ? "no-store" : "public, max-age=3600",
+  try {
+    res.writeHead(200, {
+      "Content-Type": MIME[extname(file.path)] ?? "application/octet-stream",
+      "Content-Length": file.size,
+      "Cache-Control": file.path.endsWith("index.html") ? "no-store" : "public, max-age=3600",
+    });
+    if (req.method === "HEAD") {
+      res.end();
+      return;
+    }
+    // A send that fails (the client left, the file shrank or could not be read) rejects here and the
+    // request handler drops the connection; it never becomes an unhandled stream error.
+    const range = file.size > 0 ? { start: 0, end: file.size - 1 } : {};
+    await pipeline(file.handle.createReadStream({ autoClose: false, ...range }), exactly(file.size), res);
+  } finally {
+    await file.handle.close();
+  }
+}
+
+/**
+ * Opens a regular file for serving, or null. The file is read through this handle, so one that is
+ * renamed or deleted after the check is still sent whole (the open handle keeps its data).
+ */
+async function openFile(path: string): Promise<{ path: string; handle: FileHandle; size: number } | null> {
+  // Non-blocking, so a FIFO among the files cannot hang the open; regular files are unaffected.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => null);
+  if (!handle) return null;
+  const info = await handle.stat().catch(() => null);
+  if (!info?.isFile()) {
+    await handle.close();
+    return null;
+  }
+  return { path, handle, size: info.size };
+}
+
+/** Passes `size` bytes through and fails if the stream ends short (a file truncated mid-send). */
+function exactly(size: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      const room = Math.max(0, size - seen);
+      seen += chunk.length;
+      callback(null, chunk.length > room ? chunk.subarray(0, room) : chunk);
+    },
+    flush(callback) {
+      callback(seen < size ? new Error(`the file shrank while being sent (${seen} of ${size} bytes)`) : null);
+    },
   });
-  createReadStream(file).pipe(res);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -1,4 +1,5 @@
 import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
+import { formatBytes } from "../../../shared/format/bytes";
 import { invalid } from "./cardError";
 import { unsafePathReason } from "./safePath";
 
@@ -238,8 +239,4 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
     pos += part.length;
   }
   return out;
-}
-
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
 }

@@ -19,6 +19,7 @@ import {
 } from "node-llama-cpp";
 import type { ModelInfo, ModelStatus } from "../../../shared/domain/model";
 import { MasqueError } from "../../../shared/errors";
+import { formatBytes } from "../../../shared/format/bytes";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
 import { calibrateThreads } from "./calibration";
 import type {
@@ -424,8 +425,4 @@ export class LlamaEngine implements Engine {
 
 function emptyStatus(): ModelStatus {
   return { state: "none", path: null, info: null, error: null, threads: null, contextSize: null };
-}
-
-function formatBytes(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }

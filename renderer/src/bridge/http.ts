@@ -4,31 +4,23 @@
  * Events: `GET /api/events` as `text/event-stream`, read with fetch (EventSource cannot send headers).
  */
 import type { MasqueApi, Unsubscribe } from "../../../shared/api/bridge";
-import type { EventName, EventTypes, Method, RequestOf, ResponseOf } from "../../../shared/api/contract";
-import { type ApiError, fromApiError, MasqueError } from "../../../shared/errors";
+import {
+  type EventName,
+  type EventTypes,
+  isEventName,
+  type Method,
+  type RequestOf,
+  type ResponseOf,
+} from "../../../shared/api/contract";
+import { unwrapEnvelope } from "../../../shared/api/envelope";
+import { createFanOut } from "../../../shared/api/fanOut";
+import { MasqueError } from "../../../shared/errors";
 import { createSseParser, type SseFrame } from "./sse";
 
 export const TOKEN_STORAGE_KEY = "masque.token";
 
 const NO_TOKEN_MESSAGE =
   "This page has no access token. Open the exact URL printed by `npm run web` (it ends with #token=…).";
-
-/** Exhaustive by construction: adding an event to the contract fails compilation here until it is listed. */
-const KNOWN_EVENTS: Record<EventName, true> = {
-  "generation.started": true,
-  "generation.delta": true,
-  "generation.done": true,
-  "generation.error": true,
-  "generation.draft": true,
-  "model.status": true,
-  "import.progress": true,
-  "import.done": true,
-  "import.error": true,
-};
-
-function isKnownEvent(name: string): name is EventName {
-  return Object.hasOwn(KNOWN_EVENTS, name);
-}
 
 /** Takes the token from `#token=…` (then removes it from the address bar) or from sessionStorage. */
 export function readToken(): string | null {
@@ -50,12 +42,6 @@ export function readToken(): string | null {
   }
 }
 
-function isApiError(value: unknown): value is ApiError {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.code === "string" && typeof v.message === "string";
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -70,7 +56,9 @@ export interface HttpBridge extends MasqueApi {
 }
 
 export function createHttpBridge(token: string | null = readToken()): HttpBridge {
-  const handlers = new Map<EventName, Set<(payload: never) => void>>();
+  const events = createFanOut<EventTypes>((event, error) =>
+    console.error(`masque: ${event} handler failed`, error),
+  );
   const connectedHandlers = new Set<() => void>();
   let streaming = false;
 
@@ -98,16 +86,7 @@ export function createHttpBridge(token: string | null = readToken()): HttpBridge
         `${label}: the server sent an unreadable reply (HTTP ${response.status}).`,
       );
     }
-    if (typeof envelope === "object" && envelope !== null && "ok" in envelope) {
-      if (envelope.ok === true && "value" in envelope) return envelope.value;
-      if (envelope.ok === false && "error" in envelope && isApiError(envelope.error)) {
-        throw fromApiError(envelope.error);
-      }
-    }
-    throw new MasqueError(
-      "INTERNAL",
-      `${label}: the server sent an unexpected reply (HTTP ${response.status}).`,
-    );
+    return unwrapEnvelope(envelope, `${label} (HTTP ${response.status})`);
   }
 
   async function call<M extends Method>(method: M, input: RequestOf<M>): Promise<ResponseOf<M>> {
@@ -132,9 +111,7 @@ export function createHttpBridge(token: string | null = readToken()): HttpBridge
   }
 
   function dispatch(frame: SseFrame): void {
-    if (!isKnownEvent(frame.event)) return;
-    const subscribers = handlers.get(frame.event);
-    if (!subscribers || subscribers.size === 0) return;
+    if (!isEventName(frame.event) || !events.has(frame.event)) return;
     let payload: unknown;
     try {
       payload = JSON.parse(frame.data);
@@ -142,13 +119,7 @@ export function createHttpBridge(token: string | null = readToken()): HttpBridge
       console.warn(`masque: ignoring event ${frame.event} with malformed data`);
       return;
     }
-    for (const handler of [...subscribers]) {
-      try {
-        (handler as (p: unknown) => void)(payload);
-      } catch (error) {
-        console.error(`masque: ${frame.event} handler failed`, error);
-      }
-    }
+    events.emit(frame.event, payload as never);
   }
 
   async function readStream(): Promise<void> {
@@ -189,17 +160,9 @@ export function createHttpBridge(token: string | null = readToken()): HttpBridge
     call,
     upload,
     on<E extends EventName>(event: E, handler: (payload: EventTypes[E]) => void): Unsubscribe {
-      let set = handlers.get(event);
-      if (!set) {
-        set = new Set();
-        handlers.set(event, set);
-      }
-      const entry = handler as (payload: never) => void;
-      set.add(entry);
+      const unsubscribe = events.on(event, handler);
       ensureStream();
-      return () => {
-        set.delete(entry);
-      };
+      return unsubscribe;
     },
     onConnected(handler) {
       connectedHandlers.add(handler);

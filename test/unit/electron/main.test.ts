@@ -32,7 +32,7 @@ const m = vi.hoisted(() => {
     store: Record<string, unknown> = {};
     constructor(readonly options: Record<string, unknown>) {
       state.stores.push(options);
-      this.store = { ...(options.defaults as Record<string, unknown>) };
+      this.store = { ...((options.defaults as Record<string, unknown> | undefined) ?? {}) };
     }
     set(values: Record<string, unknown>) {
       Object.assign(this.store, values);
@@ -117,9 +117,7 @@ describe("Electron main wiring", () => {
 
     expect(m.app.enableSandbox).toHaveBeenCalledOnce();
     expect(m.app.setPath).toHaveBeenCalledWith("userData", "/data/masque");
-    expect(m.state.stores).toEqual([
-      expect.objectContaining({ name: "settings", cwd: "/data/masque", defaults: { ...DEFAULT_SETTINGS } }),
-    ]);
+    expect(m.state.stores).toEqual([{ name: "settings", cwd: "/data/masque", clearInvalidConfig: false }]);
     expect(ipcMain.removeAllListeners).toHaveBeenCalledWith("electron-store-get-data");
     expect(m.createCore).toHaveBeenCalledExactlyOnceWith(
       expect.objectContaining({ dataDir: "/data/masque", host: "electron", version: "9.9.9" }),
@@ -142,6 +140,23 @@ describe("Electron main wiring", () => {
     expect(m.app.exit).toHaveBeenCalledWith(1);
     expect(m.state.windows).toHaveLength(0);
     expect(ipcMain.handlers.size).toBe(0);
+  });
+
+  it("shows the error and quits when --data-dir has no directory", async () => {
+    const argv = process.argv;
+    process.argv = [...argv, "--data-dir"];
+    try {
+      await startMain();
+    } finally {
+      process.argv = argv;
+    }
+    expect(m.dialog.showErrorBox).toHaveBeenCalledExactlyOnceWith(
+      "Masque could not start",
+      "INVALID_INPUT: --data-dir needs a directory",
+    );
+    expect(m.app.exit).toHaveBeenCalledWith(1);
+    expect(m.app.requestSingleInstanceLock).not.toHaveBeenCalled();
+    expect(m.createCore).not.toHaveBeenCalled();
   });
 
   it("quits at once when another instance holds the lock", async () => {

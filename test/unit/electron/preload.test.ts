@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { MasqueApi } from "../../../shared/api/bridge";
+import { EVENT_NAMES } from "../../../shared/api/contract";
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
 
@@ -162,6 +163,18 @@ describe("api.on", () => {
     offStatus();
     expect(electron.listeners.get("masque:event")?.size ?? 0).toBe(0);
     expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith("masque:event", expect.any(Function));
+  });
+
+  it("forwards every event named in EVENT_NAMES, each to its own handler", () => {
+    const got = new Map<string, unknown[]>();
+    const offs = EVENT_NAMES.map((name) =>
+      untyped.on(name, (payload) => got.set(name, [...(got.get(name) ?? []), payload])),
+    );
+    for (const name of EVENT_NAMES) emit(name, { from: name });
+    expect([...got.keys()].sort()).toEqual([...EVENT_NAMES].sort());
+    for (const name of EVENT_NAMES) expect(got.get(name), name).toEqual([{ from: name }]);
+    for (const off of offs) off();
+    expect(electron.listeners.get("masque:event")?.size ?? 0).toBe(0);
   });
 
   it("keeps delivering to other handlers when one throws", () => {
