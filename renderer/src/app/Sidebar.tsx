@@ -1,6 +1,7 @@
 import { CharacterList } from "../features/characters/CharacterList";
 import { ChatList } from "../features/chat/ChatList";
 import { SidebarExport } from "../features/export/ExportButtons";
+import { LoreButton } from "../features/lore/LoreManager";
 
 function MaskIcon() {
   return (
@@ -28,6 +29,7 @@ export function Sidebar() {
       </div>
       <CharacterList />
       <ChatList />
+      <LoreButton />
       <SidebarExport />
     </nav>
   );

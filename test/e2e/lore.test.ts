@@ -1,0 +1,101 @@
+/**
+ * "Personas & lore" in headless Chromium against `masque web` (no model needed): create a persona
+ * and make it the default, import a world-info file, add an entry in the editor, attach the book
+ * globally and to a character; the CLI then reads what the browser wrote.
+ */
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppSession, openAppSession } from "../helpers/appSession";
+import { HAS_CHROMIUM } from "../helpers/browser";
+import { runMasque } from "../helpers/cli";
+import { makeTempDir } from "../helpers/tempDir";
+
+const FIXTURE = join(import.meta.dirname, "..", "fixtures", "lore", "world-info.json");
+
+describe.skipIf(!HAS_CHROMIUM)("personas and lorebooks in the browser", () => {
+  const temp = makeTempDir("masque-e2e-lore-");
+  const dataDir = join(temp.dir, "data");
+  const masque = (...args: string[]) => runMasque(["--data-dir", dataDir, ...args]);
+  let session: AppSession;
+  let page: Page;
+  let characterId = 0;
+
+  beforeAll(async () => {
+    const created = await masque("characters", "create", "--name", "Mira", "--json");
+    expect(created.code, created.stderr).toBe(0);
+    characterId = (JSON.parse(created.stdout) as { id: number }).id;
+    session = await openAppSession({ dataDir, viewport: { width: 1280, height: 900 } });
+    ({ page } = session);
+    await page.getByTestId("library-count").waitFor();
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    temp.cleanup();
+  });
+
+  it("creates a persona and makes it the default", async () => {
+    await page.getByTestId("open-lore").click();
+    await page.getByTestId("lore-dialog").waitFor();
+    await page.getByTestId("persona-name").fill("Rowan");
+    await page.getByTestId("persona-description").fill("A sailor who fears the dark.");
+    await page.getByTestId("persona-save").click();
+    const row = page.locator('[data-testid^="persona-"]', { hasText: "Rowan" }).first();
+    await row.waitFor();
+    await row.getByRole("button", { name: "Make default" }).click();
+    await row.getByText("default", { exact: true }).waitFor();
+    const listed = JSON.parse((await masque("personas", "list", "--json")).stdout) as {
+      name: string;
+      description: string;
+      isDefault: boolean;
+    }[];
+    expect(listed).toEqual([
+      expect.objectContaining({
+        name: "Rowan",
+        description: "A sailor who fears the dark.",
+        isDefault: true,
+      }),
+    ]);
+  });
+
+  it("imports a world-info file, adds an entry and attaches the book", async () => {
+    await page.getByTestId("lore-tab-lorebooks").click();
+    await page.getByTestId("lorebook-import").setInputFiles(FIXTURE);
+    await page.getByTestId("book-editor").waitFor();
+    const before = await page.locator('li[data-testid^="entry-"]').count();
+    await page.getByTestId("entry-add").click();
+    await page.getByTestId("entry-name").fill("Lighthouse");
+    await page.getByTestId("entry-keys").fill("lighthouse, beacon");
+    await page.getByTestId("entry-content").fill("The lighthouse has been dark for a year.");
+    await page.getByTestId("entry-save").click();
+    await page.locator("li", { hasText: "Lighthouse" }).waitFor();
+    expect(await page.locator('li[data-testid^="entry-"]').count()).toBe(before + 1);
+    // The box follows the stored attachments, so it turns checked once the core has attached the book.
+    await page.getByTestId("book-global").click();
+    await page.locator('[data-testid="book-global"]:checked').waitFor();
+    await page.getByTestId("book-character").selectOption(String(characterId));
+    await page.getByTestId("book-attach-character").click();
+    await page.locator(".lore-badge", { hasText: "Mira" }).waitFor();
+
+    const books = JSON.parse((await masque("lorebooks", "list", "--json")).stdout) as { id: number }[];
+    expect(books).toHaveLength(1);
+    const book = JSON.parse((await masque("lorebooks", "show", String(books[0]?.id), "--json")).stdout) as {
+      entries: { name: string; keys: string[]; content: string }[];
+      attachments: { scope: string; targetId: number | null }[];
+    };
+    expect(book.entries).toContainEqual(
+      expect.objectContaining({
+        name: "Lighthouse",
+        keys: ["lighthouse", "beacon"],
+        content: "The lighthouse has been dark for a year.",
+      }),
+    );
+    expect(book.attachments).toEqual(
+      expect.arrayContaining([
+        { scope: "global", targetId: null },
+        { scope: "character", targetId: characterId },
+      ]),
+    );
+  });
+});
