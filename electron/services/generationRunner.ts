@@ -63,6 +63,7 @@ export class GenerationRunner {
       targetId: plan.target?.id ?? null,
       provenance: this.options.planner.provenance(plan),
       ownerId,
+      characterId: plan.characterId,
     });
   }
 

@@ -229,6 +229,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX chat_members_character ON chat_members(character_id);
       -- The character who wrote a character message (NULL: older messages, the chat's character).
       ALTER TABLE messages ADD COLUMN character_id INTEGER REFERENCES characters(id) ON DELETE SET NULL;
+      -- Who writes a reply being generated (kept when a crash turns it into an interrupted reply).
+      ALTER TABLE partial_replies ADD COLUMN character_id INTEGER;
     `,
   },
 ];

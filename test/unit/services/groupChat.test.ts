@@ -4,6 +4,7 @@
  * and removed mid-chat, and the prompt prefix stays the same whoever speaks (KV-cache reuse).
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../../../electron/storage/database";
 import type { Message } from "../../../shared/domain/chat";
 import { type FakeCore, openFakeCore } from "../../fakes/fakeCore";
 
@@ -190,5 +191,23 @@ describe("group chats", () => {
       }),
     ]);
     expect(report.blocks.find((b) => b.entryIds?.includes(id))?.text).toContain("Gerald");
+  });
+
+  it("saves who writes a reply while it streams, so a crash keeps it attributed", async () => {
+    t = await openFakeCore({ settings: { templateId: "chatml" }, engine: { pieceDelayMs: 50 } });
+    const bob = await t.call("characters.create", { name: "Bob", description: "A baker.", greeting: "Hm." });
+    const chatId = (await t.call("chats.create", { characterId: t.characterId, otherCharacterIds: [bob.id] }))
+      .chat.id;
+    const sent = await t.call("chats.send", { chatId, text: "Bob?" });
+    const db = openDatabase(t.dir);
+    try {
+      const row = db.db
+        .prepare("SELECT character_id FROM partial_replies WHERE generation_id = ?")
+        .get(sent.generationId);
+      expect(row).toEqual({ character_id: bob.id });
+    } finally {
+      db.close();
+    }
+    await t.finish(sent.generationId);
   });
 });
