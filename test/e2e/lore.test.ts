@@ -98,4 +98,46 @@ describe.skipIf(!HAS_CHROMIUM)("personas and lorebooks in the browser", () => {
       ]),
     );
   });
+
+  it("starts a group chat and sets up its persona, note, lorebook and members", async () => {
+    const otto = JSON.parse((await masque("characters", "create", "--name", "Otto", "--json")).stdout) as {
+      id: number;
+    };
+    await page.getByTestId("lore-tab-chats").click();
+    await page.getByTestId(`group-pick-${characterId}`).check();
+    await page.getByTestId(`group-pick-${otto.id}`).check();
+    await page.getByTestId("group-create").click();
+    await page.getByTestId("chat-setup").waitFor();
+    const chats = JSON.parse((await masque("chats", "list", "--json")).stdout) as { id: number }[];
+    expect(chats).toHaveLength(1);
+    const chatId = String(chats[0]?.id);
+
+    await page.getByTestId(`member-${otto.id}`).waitFor();
+    await page.getByTestId(`member-mute-${otto.id}`).click();
+    await page.getByTestId(`member-${otto.id}`).getByText("muted", { exact: true }).waitFor();
+    await page.getByTestId("chat-persona").selectOption({ label: "Rowan" });
+    await page.getByTestId("chat-note-text").fill("Keep it spooky.");
+    await page.getByTestId("chat-note-depth").fill("2");
+    await page.getByTestId("chat-note-save").click();
+    await page.getByTestId("chat-note").getByText("Author's note", { exact: true }).waitFor();
+
+    const view = JSON.parse((await masque("chats", "show", chatId, "--json")).stdout) as {
+      group: boolean;
+      members: { characterId: number; muted: boolean }[];
+    };
+    expect(view.group).toBe(true);
+    expect(view.members.map((m) => [m.characterId, m.muted])).toEqual([
+      [characterId, false],
+      [otto.id, true],
+    ]);
+    const setup = JSON.parse((await masque("chats", "set", chatId, "--json")).stdout) as {
+      persona: { persona: { name: string } | null };
+      note: { own: { text: string; depth: number } | null };
+      lorebooks: { name: string; via: string }[];
+    };
+    expect(setup.persona.persona?.name).toBe("Rowan");
+    expect(setup.note.own).toMatchObject({ text: "Keep it spooky.", depth: 2 });
+    // The book attached to Mira is active in her group chat.
+    expect(setup.lorebooks.map((b) => b.via)).toContain("character");
+  });
 });

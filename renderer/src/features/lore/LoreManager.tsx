@@ -1,9 +1,17 @@
 /** "Personas & lore": the sidebar button and its dialog with the persona and lorebook panels. */
 import { useState } from "react";
 import { Dialog } from "../../ui/Dialog";
+import { ChatsPanel } from "./ChatsPanel";
 import { LorebookPanel } from "./LorebookPanel";
 import { PersonaPanel } from "./PersonaPanel";
 import "./lore.css";
+
+type Tab = "personas" | "lorebooks" | "chats";
+const TABS: [Tab, string][] = [
+  ["personas", "Personas"],
+  ["lorebooks", "Lorebooks"],
+  ["chats", "Chats & groups"],
+];
 
 export function LoreButton() {
   const [open, setOpen] = useState(false);
@@ -24,11 +32,11 @@ export function LoreButton() {
 }
 
 export function LoreManager({ onClose }: Readonly<{ onClose: () => void }>) {
-  const [tab, setTab] = useState<"personas" | "lorebooks">("personas");
+  const [tab, setTab] = useState<Tab>("personas");
   return (
     <Dialog title="Personas & lore" onClose={onClose} variant="wide" testId="lore-dialog">
       <div className="lore-tabs" role="tablist">
-        {(["personas", "lorebooks"] as const).map((t) => (
+        {TABS.map(([t, label]) => (
           <button
             key={t}
             type="button"
@@ -38,11 +46,11 @@ export function LoreManager({ onClose }: Readonly<{ onClose: () => void }>) {
             data-testid={`lore-tab-${t}`}
             onClick={() => setTab(t)}
           >
-            {t === "personas" ? "Personas" : "Lorebooks"}
+            {label}
           </button>
         ))}
       </div>
-      {tab === "personas" ? <PersonaPanel /> : <LorebookPanel />}
+      {tab === "personas" ? <PersonaPanel /> : tab === "lorebooks" ? <LorebookPanel /> : <ChatsPanel />}
     </Dialog>
   );
 }
