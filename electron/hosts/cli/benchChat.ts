@@ -61,6 +61,7 @@ export interface BenchOptions {
   loreBaseline: boolean;
   note?: string | undefined;
   noteDepth: number;
+  noteEvery: number;
 }
 
 export async function benchChatCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -76,6 +77,7 @@ export async function benchChatCommand(ctx: CliContext, args: string[]): Promise
       "lore-baseline": { type: "boolean" },
       note: { type: "string" },
       "note-depth": { type: "string" },
+      "note-every": { type: "string" },
       json: { type: "boolean" },
     },
     { min: 0, max: 0 },
@@ -86,6 +88,8 @@ export async function benchChatCommand(ctx: CliContext, args: string[]): Promise
   }
   const noteDepth = intOption(values["note-depth"], "--note-depth") ?? 4;
   if (noteDepth < 0) throw usageError("--note-depth must be 0 or more");
+  const noteEvery = intOption(values["note-every"], "--note-every") ?? 1;
+  if (noteEvery < 1) throw usageError("--note-every must be 1 or more");
   const options: BenchOptions = {
     model: values.model,
     turns: intOption(values.turns, "--turns") ?? 200,
@@ -96,6 +100,7 @@ export async function benchChatCommand(ctx: CliContext, args: string[]): Promise
     loreBaseline: values["lore-baseline"] === true,
     note: typeof values.note === "string" ? values.note : undefined,
     noteDepth,
+    noteEvery,
   };
   const dir = mkdtempSync(join(tmpdir(), "masque-bench-chat-"));
   const core = await createCore({

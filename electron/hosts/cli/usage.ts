@@ -31,7 +31,7 @@ Usage: masque [--data-dir DIR] <command> [options]
   lorebooks export ID --format worldinfo|character_book --out FILE
   lorebooks attach|detach ID (--global | --character ID | --chat ID) [--json]
   bench chat --model PATH --turns N [--context N] [--max-tokens N] [--threads N] [--lorebook FILE] [--lore-baseline]
-             [--note TEXT] [--note-depth N] [--json]
+             [--note TEXT] [--note-depth N] [--note-every N] [--json]
   settings get [KEY] [--json]
   settings set KEY VALUE
   web [--port N] [--model PATH] [--json]
