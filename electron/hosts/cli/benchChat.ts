@@ -208,7 +208,7 @@ async function setUpLore(core: CoreInternals, chatId: number, options: BenchOpti
   if (options.note) {
     await call(core, "notes.set", {
       chatId,
-      note: { text: options.note, depth: options.noteDepth, every: 1 },
+      note: { text: options.note, depth: options.noteDepth, every: options.noteEvery },
     });
   }
 }
