@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppSession, openAppSession } from "../helpers/appSession";
 import { HAS_CHROMIUM } from "../helpers/browser";
 import { runMasque } from "../helpers/cli";
+import { HAS_TEST_MODEL, TEST_MODEL_PATH } from "../helpers/model";
 import { makeTempDir } from "../helpers/tempDir";
 
 const FIXTURE = join(import.meta.dirname, "..", "fixtures", "lore", "world-info.json");
@@ -25,6 +26,7 @@ describe.skipIf(!HAS_CHROMIUM)("personas and lorebooks in the browser", () => {
     const created = await masque("characters", "create", "--name", "Mira", "--json");
     expect(created.code, created.stderr).toBe(0);
     characterId = (JSON.parse(created.stdout) as { id: number }).id;
+    if (HAS_TEST_MODEL) expect((await masque("settings", "set", "modelPath", TEST_MODEL_PATH)).code).toBe(0);
     session = await openAppSession({ dataDir, viewport: { width: 1280, height: 900 } });
     ({ page } = session);
     await page.getByTestId("library-count").waitFor();
@@ -139,5 +141,27 @@ describe.skipIf(!HAS_CHROMIUM)("personas and lorebooks in the browser", () => {
     expect(setup.note.own).toMatchObject({ text: "Keep it spooky.", depth: 2 });
     // The book attached to Mira is active in her group chat.
     expect(setup.lorebooks.map((b) => b.via)).toContain("character");
+  });
+
+  it.skipIf(!HAS_TEST_MODEL)("shows which lore entry fired in the chat's prompt, and why", async () => {
+    const chats = JSON.parse((await masque("chats", "list", "--json")).stdout) as { id: number }[];
+    const chatId = String(chats[0]?.id);
+    const sent = await masque(
+      "chats",
+      "send",
+      chatId,
+      "Tell me about the lighthouse.",
+      "--max-tokens",
+      "4",
+      "--json",
+    );
+    expect(sent.code, sent.stderr).toBe(0);
+    const userMessageId = (JSON.parse(sent.stdout) as { userMessageId: number }).userMessageId;
+    await page.getByTestId("show-prompt-lore").click();
+    const fired = page.getByTestId("prompt-lore-fired").filter({ hasText: "Lighthouse" });
+    await fired.waitFor();
+    expect(await fired.innerText()).toContain(`key "lighthouse" in message ${userMessageId}`);
+    expect(await page.getByTestId("prompt-lore-persona").innerText()).toBe("Persona: Rowan");
+    expect(await page.getByTestId("prompt-lore-note").innerText()).toContain("depth 2");
   });
 });

@@ -3,10 +3,12 @@
  * (group chats) its members — mute, unmute, remove, add, talkativeness — and speaking order.
  */
 import { type FormEvent, useState } from "react";
+import type { PromptReport } from "../../../../shared/api/contract";
 import type { ChatAuthorNote } from "../../../../shared/domain/lore";
 import { api } from "../../bridge";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { GroupMembers } from "./GroupMembers";
+import { PromptLoreSection } from "./PromptLoreSection";
 import { attempt, useLoaded } from "./useCall";
 
 export function ChatSetupPanel({ chatId }: Readonly<{ chatId: number }>) {
@@ -23,6 +25,7 @@ export function ChatSetupPanel({ chatId }: Readonly<{ chatId: number }>) {
   };
   const value = setup.value;
   const [bookToAttach, setBookToAttach] = useState("");
+  const [report, setReport] = useState<PromptReport | null>(null);
 
   return (
     <section className="lore-panel" data-testid="chat-setup">
@@ -118,6 +121,25 @@ export function ChatSetupPanel({ chatId }: Readonly<{ chatId: number }>) {
             </button>
           </div>
           <GroupMembers chatId={chatId} onError={onError} />
+          <div className="lore-row">
+            <button
+              type="button"
+              className="btn btn-small"
+              data-testid="show-prompt-lore"
+              title="Builds the prompt of the chat's last reply (loads the model if needed)"
+              onClick={() =>
+                attempt(async () => setReport(await api.call("chats.prompt", { chatId })), onError)
+              }
+            >
+              Show lore in the prompt
+            </button>
+            {report ? (
+              <span className="muted">
+                for {report.userName}'s chat, {report.promptTokens} tokens
+              </span>
+            ) : null}
+          </div>
+          {report ? <PromptLoreSection lore={report.lore} /> : null}
         </>
       ) : null}
     </section>
