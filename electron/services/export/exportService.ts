@@ -24,7 +24,7 @@ export class ExportService {
 
   constructor(
     private readonly chats: ChatRepository,
-    characters: CharacterRepository,
+    private readonly characters: CharacterRepository,
     private readonly settings: SettingsStore,
     /** Every persona name a chat was written under, and group chats' members (for redaction and PIPPA lines). */
     private readonly chatPeople: {
@@ -80,7 +80,12 @@ export class ExportService {
     const chat = this.source.chat(input.chatId);
     if (chat.messages.length === 0)
       throw new MasqueError("INVALID_INPUT", `chat ${input.chatId} has no messages`);
-    return sillyTavernFile(this.chats, chat, this.settings.getAll().userName);
+    return sillyTavernFile(
+      this.chats,
+      chat,
+      this.settings.getAll().userName,
+      (id) => this.characters.get(id).data.name,
+    );
   }
 
   validate(input: ParsedRequestOf<"files.validatePippa">) {

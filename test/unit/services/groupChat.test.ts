@@ -210,4 +210,15 @@ describe("group chats", () => {
     }
     await t.finish(sent.generationId);
   });
+
+  it("writes each group reply under its character's name in a SillyTavern file", async () => {
+    const { chatId } = await group();
+    await t.reply(chatId, "Bob, hello.");
+    const file = await t.call("export.sillytavern", { chatId });
+    const lines = Buffer.from(file.dataBase64, "base64")
+      .toString("utf8")
+      .split("\n")
+      .map((l) => JSON.parse(l) as { name?: string; is_user?: boolean });
+    expect(lines.slice(1).map((l) => l.name)).toEqual(["Lily", "Sam", "Bob"]);
+  });
 });
