@@ -236,3 +236,45 @@ describe.skipIf(!HAS_TEST_MODEL)("lore in a chat with the real model", () => {
     expect(shown).toContain("Anna:");
   }, 120_000);
 });
+
+describe("group and chat setup commands refuse bad input clearly", () => {
+  it.each([
+    [["chats", "new", "1", "1"], /INVALID_INPUT: characterIds: a character can be in a group chat only once/],
+    [["chats", "new", "1", "77"], /NOT_FOUND: character 77 does not exist/],
+    [["chats", "new", "1", "--persona", "88"], /NOT_FOUND: persona 88 does not exist/],
+    [["chats", "new", "1", "--lorebook", "x"], /INVALID_INPUT: --lorebook must be a positive whole number/],
+    [["chats", "set", "99", "--note", "hi"], /NOT_FOUND: chat 99 does not exist/],
+    [["chats", "set", "1", "--note-depth=-1"], /INVALID_INPUT: --note-depth must be 0 or more/],
+    [["chats", "set", "1", "--clear-note", "--note", "x"], /INVALID_INPUT: --clear-note cannot be combined/],
+    [["chats", "member", "1", "2"], /INVALID_INPUT: chats member needs one of --add, --mute/],
+    [["chats", "member", "1", "2", "--mute", "--remove"], /INVALID_INPUT: chats member needs one of/],
+    [
+      ["chats", "member", "1", "2", "--talkativeness", "3"],
+      /INVALID_INPUT: --talkativeness must be between 0 and 1/,
+    ],
+    [["chats", "send", "1", "hi", "--as", "0"], /INVALID_INPUT: --as must be a positive whole number/],
+  ])("refuses %j", async (args, message) => {
+    await masque("characters", "create", "--name", "Solo");
+    const result = await masque(...args);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("refuses to mute or remove a member of a one-to-one chat, and to mute the last unmuted one", async () => {
+    const make = async (name: string) =>
+      (JSON.parse(await ok("characters", "create", "--name", name, "--json")) as { id: number }).id;
+    const a = await make("Ada");
+    const b = await make("Ben");
+    const single = (JSON.parse(await ok("chats", "new", String(a), "--json")) as { chat: { id: number } })
+      .chat.id;
+    const notGroup = await masque("chats", "member", String(single), String(a), "--mute");
+    expect(notGroup.stderr).toMatch(/INVALID_INPUT: chat \d+ is not a group chat; add a character first/);
+    expect((await masque("chats", "member", String(single), String(b), "--add")).code).toBe(0);
+    expect((await masque("chats", "member", String(single), String(a), "--mute")).code).toBe(0);
+    const last = await masque("chats", "member", String(single), String(b), "--mute");
+    expect(last.stderr).toMatch(/INVALID_INPUT: at least one character of a group chat must stay unmuted/);
+    expect((await masque("chats", "member", String(single), String(a), "--remove")).code).toBe(0);
+    const lastOne = await masque("chats", "member", String(single), String(b), "--remove");
+    expect(lastOne.stderr).toMatch(/INVALID_INPUT: the last character of a chat cannot be removed/);
+  });
+});
