@@ -2,6 +2,7 @@
  * Chats and their message trees: create (greeting plus alternate greetings as swipes), read,
  * swipe navigation, edit, delete, branch, per-chat prompt options.
  */
+import type { MessagePage } from "../../shared/api/contract";
 import type { ChatOptions, ChatView, Message } from "../../shared/domain/chat";
 import { MasqueError } from "../../shared/errors";
 import type { CharacterRepository } from "../storage/characterRepository";
@@ -10,6 +11,9 @@ import type { GenerationService } from "./generationService";
 import type { GroupService, MemberChange } from "./groupService";
 import type { ChatLocks } from "./locks/chatLocks";
 import { listTemplates } from "./templates";
+
+/** Messages in a page of `chats.messages` when the caller names no limit. */
+const DEFAULT_PAGE = 100;
 
 export class ChatService {
   constructor(
@@ -142,5 +146,25 @@ export class ChatService {
       this.chats.setOptions(chatId, options);
     });
     return this.view(chatId);
+  }
+
+  /** The chat with only the last `limit` messages of its active path (`hasEarlier`: more come before). */
+  viewLatest(chatId: number, limit: number): ChatView {
+    const chat = this.chats.getChat(chatId);
+    return {
+      chat,
+      options: this.chats.options(chatId),
+      activeLeafId: chat.activeLeafId,
+      ...this.chats.latestMessages(chatId, limit),
+      pendingGeneration: this.generations.pending(chatId),
+      members: this.groups.list(chatId),
+      group: this.groups.isGroup(chatId),
+    };
+  }
+
+  /** A page of the active path: the `limit` messages before `beforeId`, root first. */
+  messagesBefore(chatId: number, beforeId: number, limit = DEFAULT_PAGE): MessagePage {
+    this.chats.getChat(chatId);
+    return this.chats.messagesBefore(chatId, beforeId, limit);
   }
 }

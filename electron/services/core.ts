@@ -158,8 +158,9 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "chats.create": (input) => chats.create(input.characterId, input.otherCharacterIds),
     "chats.addMember": (input) => chats.addMember(input.chatId, input.characterId),
     "chats.setMember": ({ chatId, characterId, ...change }) => chats.setMember(chatId, characterId, change),
-    "chats.get": (input) => chats.view(input.chatId),
-    "chats.messages": () => Promise.reject(new MasqueError("INTERNAL", "not implemented yet")),
+    "chats.get": (input) =>
+      input.limit === undefined ? chats.view(input.chatId) : chats.viewLatest(input.chatId, input.limit),
+    "chats.messages": (input) => chats.messagesBefore(input.chatId, input.beforeId, input.limit),
     "chats.send": (input) =>
       generations.send(input.chatId, input.text, input.options, input.generationId, input.asCharacterId),
     "chats.regenerate": (input) =>

@@ -282,6 +282,63 @@ export class ChatRepository {
     return rows.map(toMessage);
   }
 
+  /**
+   * The last `limit` messages of the active path, root first, and whether more come before them.
+   * The path is walked up from the leaf in SQL and stops after `limit` + 1 steps, so a page of a
+   * 10,000-message chat costs what a page of a short one does.
+   */
+  latestMessages(chatId: number, limit: number): { messages: Message[]; hasEarlier: boolean } {
+    const leaf = this.getChat(chatId).activeLeafId;
+    return leaf === null ? { messages: [], hasEarlier: false } : this.pathUpFrom(chatId, leaf, limit);
+  }
+
+  /** The `limit` messages of the path before `beforeId` (its ancestors), root first. */
+  messagesBefore(
+    chatId: number,
+    beforeId: number,
+    limit: number,
+  ): { messages: Message[]; hasEarlier: boolean } {
+    const row = this.database.db
+      .prepare("SELECT parent_id FROM messages WHERE id = ? AND chat_id = ?")
+      .get(beforeId, chatId) as { parent_id: number | null } | undefined;
+    if (!row) {
+      throw new MasqueError("NOT_FOUND", `beforeId: message ${beforeId} is not in chat ${chatId}`, {
+        chatId,
+        messageId: beforeId,
+      });
+    }
+    return row.parent_id === null
+      ? { messages: [], hasEarlier: false }
+      : this.pathUpFrom(chatId, row.parent_id, limit);
+  }
+
+  /** `startId` and up to `limit` - 1 of its ancestors, root first; `hasEarlier` when the root was not reached. */
+  private pathUpFrom(
+    chatId: number,
+    startId: number,
+    limit: number,
+  ): { messages: Message[]; hasEarlier: boolean } {
+    const rows = this.database.db
+      .prepare(
+        `WITH RECURSIVE up(id, parent_id, depth) AS (
+           SELECT id, parent_id, 0 FROM messages WHERE id = ? AND chat_id = ?
+           UNION ALL
+           SELECT m.id, m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.parent_id
+           LIMIT ?
+         )
+         SELECT m.*,
+           (SELECT count(*) FROM messages s WHERE s.chat_id = m.chat_id AND s.parent_id IS m.parent_id AND s.id < m.id)
+             AS sibling_index,
+           (SELECT count(*) FROM messages s WHERE s.chat_id = m.chat_id AND s.parent_id IS m.parent_id)
+             AS sibling_count
+         FROM up JOIN messages m ON m.id = up.id
+         ORDER BY up.depth DESC`,
+      )
+      .all(startId, chatId, limit + 1) as unknown as MessageRow[];
+    const hasEarlier = rows.length > limit;
+    return { messages: (hasEarlier ? rows.slice(1) : rows).map(toMessage), hasEarlier };
+  }
+
   getMessage(messageId: number): Message {
     const rows = this.database.db
       .prepare(

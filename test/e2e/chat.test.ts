@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppSession, openAppSession, RESULTS_DIR } from "../helpers/appSession";
 import { HAS_CHROMIUM } from "../helpers/browser";
@@ -87,10 +87,17 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("browser mode end to end", () 
     await input.press("Shift+Enter");
     await input.pressSequentially("What do you like?");
     expect(await input.inputValue()).toBe("Hello Lily!\nWhat do you like?");
-    // Record every text the reply shows while it grows.
+    // Record every text the reply shows while it grows, and every API call of the turn.
     await page.evaluate(RECORD_REPLY_TEXTS);
+    const calls: string[] = [];
+    const onRequest = (request: Request) => {
+      const method = /\/api\/call\/([\w.]+)/.exec(request.url())?.[1];
+      if (method) calls.push(method);
+    };
+    page.on("request", onRequest);
     await input.press("Enter");
-    await expect.poll(() => messages().count()).toBe(3);
+    // The first send waits for the model to load before the core stores the message.
+    await expect.poll(() => messages().count(), { timeout: 90_000 }).toBe(3);
     expect(await messages().nth(1).getAttribute("data-role")).toBe("user");
     expect(await messages().nth(1).innerText()).toContain("What do you like?");
     await expect.poll(() => lastMessage().getAttribute("data-status"), { timeout: 90_000 }).toBe("complete");
@@ -98,6 +105,13 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("browser mode end to end", () 
     expect(reply.trim().length).toBeGreaterThan(0);
     const seen = (await page.evaluate("window.seenTexts")) as string[];
     expect(seen.length).toBeGreaterThan(2);
+    // A turn is the send call and its events: the stored reply is placed and the chat list
+    // updated without reading the chat or the list again.
+    page.off("request", onRequest);
+    expect(calls).toEqual(["chats.send"]);
+    expect(await page.locator('[data-testid="chat-item"][aria-current="true"]').innerText()).toMatch(
+      /3 messages/,
+    );
     expect(await input.inputValue()).toBe("");
     await page.screenshot({ path: join(RESULTS, "chat-streamed-reply.png") });
   });
@@ -106,8 +120,14 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("browser mode end to end", () 
     await page.getByTestId("message-input").fill("Tell me a very long story about the park.");
     await page.getByTestId("send-button").click();
     await page.getByTestId("stop-button").waitFor({ state: "visible" });
+    // The new reply streams in (two threads on a busy machine: the first words may take a while).
+    const streaming = page.locator(
+      '[data-testid="message"][data-status="streaming"] [data-testid="message-text"]',
+    );
     await expect
-      .poll(async () => (await lastMessage().getByTestId("message-text").innerText()).trim().length)
+      .poll(async () => ((await streaming.count()) > 0 ? (await streaming.innerText()).trim().length : 0), {
+        timeout: 60_000,
+      })
       .toBeGreaterThan(0);
     await page.getByTestId("stop-button").click();
     await expect.poll(() => lastMessage().getAttribute("data-status"), { timeout: 60_000 }).toBe("stopped");
@@ -134,14 +154,20 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("browser mode end to end", () 
     await page.getByTestId("settings-user-name").fill("Sam");
     await page.getByTestId("settings-save").click();
     await expect
-      .poll(async () => {
-        const r = await runMasque(["--data-dir", temp.dir, "settings", "get", "userName"]);
-        return r.stdout.trim();
-      })
+      .poll(
+        async () => {
+          const r = await runMasque(["--data-dir", temp.dir, "settings", "get", "userName"]);
+          return r.stdout.trim();
+        },
+        // Each read starts a CLI process (about a second on a busy machine).
+        { timeout: 15_000 },
+      )
       .toBe("Sam");
     await page.getByTestId("model-path-input").fill(join(temp.dir, "missing.gguf"));
     await page.getByTestId("model-load-button").click();
-    await expect.poll(() => page.getByTestId("settings-panel").innerText()).toContain("MODEL_INVALID");
+    await expect
+      .poll(() => page.getByTestId("settings-panel").innerText(), { timeout: 15_000 })
+      .toContain("MODEL_INVALID");
     await page.getByTestId("close-settings").click();
   });
 });

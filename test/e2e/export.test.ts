@@ -179,7 +179,8 @@ describe.skipIf(!HAS_CHROMIUM)("export dialog in the browser", () => {
     for (const gone of [EMAIL, SPARE_EMAIL, URL]) expect(text).not.toContain(gone);
     expect(text).toContain("[EMAIL]");
     expect(text).toContain("[URL]");
-    const check = await runMasque(["validate", file, "--strict", "--json"]);
+    // The test's own data dir: never the user's (another Masque may have written a newer schema there).
+    const check = await runMasque(["--data-dir", dataDir, "validate", file, "--strict", "--json"]);
     expect(check.code, check.stderr).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({ lines: 2, valid: 2, invalidCount: 0 });
   });

@@ -294,8 +294,15 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("role-play tools in the browse
     await input().fill("Tell me a very long story about the park.");
     await page.getByTestId("send-button").click();
     await page.getByTestId("stop-button").waitFor({ state: "visible" });
+    // Stop shows as soon as the call starts: wait for the new reply's first words.
+    const streaming = page.locator(
+      '[data-testid="message"][data-status="streaming"] [data-testid="message-text"]',
+    );
     await expect
-      .poll(async () => (await lastMessage().getByTestId("message-text").innerText()).trim().length, LONG)
+      .poll(
+        async () => ((await streaming.count()) > 0 ? (await streaming.innerText()).trim().length : 0),
+        LONG,
+      )
       .toBeGreaterThan(0);
     await page.getByTestId("stop-button").click();
     await expect.poll(() => lastMessage().getAttribute("data-status"), LONG).toBe("stopped");

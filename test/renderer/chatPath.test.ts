@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
   joinDraft,
+  joinLatestPage,
   placeFinished,
+  placeInView,
   planDisplay,
+  prependPage,
   regenerateTarget,
   replaceMessage,
 } from "../../renderer/src/state/chatPath";
 import type { StreamShape } from "../../renderer/src/state/streams";
-import type { Message } from "../../shared/domain/chat";
+import type { ChatView, Message } from "../../shared/domain/chat";
 
 function msg(
   id: number,
@@ -105,6 +108,95 @@ describe("placeFinished", () => {
   it("starts over with a new greeting, and gives up on an unknown parent", () => {
     expect(ids(placeFinished(path, msg(8, null)) ?? [])).toEqual([8]);
     expect(placeFinished(path, msg(9, 42))).toBeNull();
+  });
+});
+
+describe("a page of a long path (the parent lies before the loaded messages)", () => {
+  const page = path.slice(2); // 3, 4, 5: the parent of 3 (message 2) is not loaded
+
+  it("streams a swipe of the first loaded message in its place", () => {
+    const plan = planDisplay(page, shape("swipe", 2));
+    expect(ids(plan.messages)).toEqual([]);
+    expect(plan.bubble).toBe(true);
+  });
+
+  it("places the swipe's result there", () => {
+    expect(ids(placeFinished(page, msg(9, 2)) ?? [])).toEqual([9]);
+  });
+});
+
+function chatView(messages: Message[], hasEarlier = false): ChatView {
+  return {
+    chat: {
+      id: 1,
+      characterId: 1,
+      characterName: "A",
+      title: "t",
+      createdAt: 0,
+      updatedAt: 10,
+      messageCount: 5,
+    },
+    options: {},
+    members: [],
+    group: false,
+    activeLeafId: messages.at(-1)?.id ?? null,
+    messages,
+    hasEarlier,
+    pendingGeneration: null,
+  };
+}
+
+describe("placeInView", () => {
+  it("adds a finished reply, counts it and clears its pending generation", () => {
+    const pendingGeneration = {
+      generationId: "g",
+      kind: "reply" as const,
+      parentId: 5,
+      messageId: null,
+      text: "",
+      seq: 0,
+    };
+    const reply = { ...msg(6, 5), createdAt: 50 };
+    const placed = placeInView({ ...chatView(path), pendingGeneration }, reply, "g");
+    expect(ids(placed?.messages ?? [])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(placed).toMatchObject({ activeLeafId: 6, pendingGeneration: null });
+    expect(placed?.chat).toMatchObject({ messageCount: 6, updatedAt: 50 });
+  });
+
+  it("does not count a continued message twice", () => {
+    const placed = placeInView(chatView(path), msg(5, 4, "character", "m5 and more"), "g");
+    expect(placed?.chat.messageCount).toBe(5);
+    expect(placed?.messages.at(-1)?.text).toBe("m5 and more");
+  });
+
+  it("gives up when the parent is not on the loaded path", () => {
+    expect(placeInView(chatView(path), msg(9, 42), "g")).toBeNull();
+  });
+});
+
+describe("pages", () => {
+  it("keeps earlier pages when the end of the path is read again", () => {
+    const loaded = chatView(path, true);
+    const page = chatView([path[3], path[4], msg(6, 5)] as Message[], true);
+    const joined = joinLatestPage(loaded, page);
+    expect(ids(joined.messages)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(joined.hasEarlier).toBe(true);
+  });
+
+  it("takes the page as it is when the path changed or the page is whole", () => {
+    const loaded = chatView(path, true);
+    expect(ids(joinLatestPage(loaded, chatView([msg(7, 2)], true)).messages)).toEqual([7]);
+    expect(joinLatestPage(loaded, chatView(path.slice(0, 2), false)).hasEarlier).toBe(false);
+    expect(joinLatestPage(null, chatView(path, true)).messages).toEqual(path);
+  });
+
+  it("prepends an earlier page read before the first loaded message", () => {
+    const view = chatView(path.slice(2), true);
+    const next = prependPage(view, 3, { messages: path.slice(0, 2), hasEarlier: false });
+    expect(ids(next?.messages ?? [])).toEqual([1, 2, 3, 4, 5]);
+    expect(next?.hasEarlier).toBe(false);
+    // The path no longer starts where the page was read: nothing to join.
+    expect(prependPage(view, 1, { messages: [], hasEarlier: false })).toBeNull();
   });
 });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, renderRoleplay } from "../../renderer/src/markdown/renderRoleplay";
+import {
+  escapeHtml,
+  openOutside,
+  renderRoleplay,
+  renderRoleplayCached,
+  trimUrlEnd,
+} from "../../renderer/src/markdown/renderRoleplay";
 
 /**
  * These run under plain Node, where DOMPurify has no DOM and passes HTML through. That is deliberate: the
@@ -114,6 +120,87 @@ describe("renderRoleplay", () => {
 
   it("keeps single newlines as line breaks (role-play paragraphs)", () => {
     expect(renderRoleplay("line one\nline two", identity)).toContain("line one<br>line two");
+  });
+});
+
+/** The href and the text of every link of some HTML. */
+function linksOf(html: string): { href: string; text: string }[] {
+  return [...html.matchAll(/<a href="([^"]*)"[^>]*>(.*?)<\/a>/g)].map((m) => ({
+    href: m[1] ?? "",
+    text: m[2] ?? "",
+  }));
+}
+
+describe("bare URLs", () => {
+  it.each([
+    ["see https://x.org/a.png)}", "https://x.org/a.png", ")}"],
+    ["(see https://x.org/a.png).", "https://x.org/a.png", ")."],
+    ["Look: https://x.org/page, then", "https://x.org/page", ", then"],
+    ['"https://x.org/q"!', "https://x.org/q", "&quot;</span>!"],
+    ["*see https://x.org/a* now", "https://x.org/a", "</em> now"],
+    ["[https://x.org/list]", "https://x.org/list", "]"],
+    ["{https://x.org/x}?", "https://x.org/x", "}?"],
+  ])("%s links only the URL", (text, href, after) => {
+    const html = renderRoleplay(text, identity);
+    expect(linksOf(html)).toEqual([{ href, text: href }]);
+    expect(html).toContain(`</a>${after}`);
+  });
+
+  it("keeps brackets the URL opened itself, and query strings whole", () => {
+    expect(linksOf(renderRoleplay("the https://en.x.org/wiki/Foo_(bar), page", identity))).toEqual([
+      { href: "https://en.x.org/wiki/Foo_(bar)", text: "https://en.x.org/wiki/Foo_(bar)" },
+    ]);
+    expect(linksOf(renderRoleplay("go to https://x.org/a?b=1&c=2.", identity))[0]?.href).toBe(
+      "https://x.org/a?b=1&amp;c=2",
+    );
+    expect(linksOf(renderRoleplay("www.x.org/path].", identity))).toEqual([
+      { href: "http://www.x.org/path", text: "www.x.org/path" },
+    ]);
+  });
+
+  it("trims only what follows the URL in prose", () => {
+    expect(trimUrlEnd("https://x.org/a.png)}")).toBe("https://x.org/a.png");
+    expect(trimUrlEnd("https://x.org/(a)")).toBe("https://x.org/(a)");
+    expect(trimUrlEnd("https://x.org/a_b")).toBe("https://x.org/a_b");
+    expect(trimUrlEnd("https://x.org/?q=1...")).toBe("https://x.org/?q=1");
+  });
+});
+
+describe("links open outside the app", () => {
+  function element(tagName: string, attributes: Record<string, string>) {
+    return {
+      tagName,
+      attributes,
+      hasAttribute: (name: string) => Object.hasOwn(attributes, name),
+      setAttribute: (name: string, value: string) => {
+        attributes[name] = value;
+      },
+    };
+  }
+
+  it("gives every link the sanitizer kept a new tab and no opener", () => {
+    const link = element("A", { href: "https://x.org" });
+    openOutside(link);
+    expect(link.attributes).toEqual({ href: "https://x.org", target: "_blank", rel: "noopener noreferrer" });
+  });
+
+  it("leaves other elements and links without an address alone", () => {
+    const span = element("SPAN", { class: "rp-speech" });
+    const anchor = element("A", {});
+    openOutside(span);
+    openOutside(anchor);
+    expect(span.attributes).toEqual({ class: "rp-speech" });
+    expect(anchor.attributes).toEqual({});
+  });
+});
+
+describe("renderRoleplayCached", () => {
+  it("renders as renderRoleplay does, for repeated and new texts alike", () => {
+    const texts = Array.from(
+      { length: 700 },
+      (_, i) => `*waves* "Hello ${i % 300}" https://x.org/${i % 300}.`,
+    );
+    for (const text of texts) expect(renderRoleplayCached(text)).toBe(renderRoleplay(text));
   });
 });
 

@@ -9,6 +9,11 @@
  *
  * Role-play styling: `*actions*` become `<em class="rp-action">`, `"speech"` (straight or curly quotes) is
  * wrapped in `<span class="rp-speech">` with its quotes kept.
+ *
+ * Links open outside the app: a new tab in browser mode, the system browser under Electron (whose
+ * main process routes window-open of http(s) there). DOMPurify drops `target` and `rel`, so a hook
+ * puts them back on every link it keeps. A bare URL ends before trailing punctuation and brackets
+ * it does not open (`see https://x.org/a.png)}` links `https://x.org/a.png`).
  */
 import DOMPurify from "dompurify";
 import { Marked, type TokenizerAndRendererExtension, type Tokens } from "marked";
@@ -65,8 +70,49 @@ const speech: TokenizerAndRendererExtension = {
   },
 };
 
+/** Characters a bare URL does not end with (they end the sentence around it). */
+const URL_TRAILING = new Set([".", ",", ":", ";", "!", "?", "*", "_", "~", "'", '"']);
+const URL_CLOSERS: Record<string, string> = { ")": "(", "]": "[", "}": "{", ">": "<" };
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (const c of text) if (c === char) n += 1;
+  return n;
+}
+
+/** A bare URL without the punctuation and unopened closing brackets that follow it in prose. */
+export function trimUrlEnd(url: string): string {
+  let end = url;
+  for (;;) {
+    const last = end.at(-1);
+    if (last === undefined) return end;
+    const opener = URL_CLOSERS[last];
+    const unopened = opener !== undefined && count(end, last) > count(end, opener);
+    if (!URL_TRAILING.has(last) && !unopened) return end;
+    end = end.slice(0, -1);
+  }
+}
+
 const markdown = new Marked({ gfm: true, breaks: true, async: false });
 markdown.use({
+  tokenizer: {
+    // GFM's bare URLs (https://…, www.…), with their end trimmed as above; e-mails as marked has them.
+    url(src) {
+      const match = this.rules.inline.url.exec(src);
+      if (!match || match[2] === "@") return false;
+      const text = trimUrlEnd(match[0]);
+      if (text === "") return false;
+      const href = match[1] === "www." ? `http://${text}` : text;
+      return {
+        type: "link",
+        raw: text,
+        text,
+        href,
+        title: null,
+        tokens: [{ type: "text", raw: text, text }],
+      };
+    },
+  },
   extensions: [speech],
   renderer: {
     html({ text }) {
@@ -127,25 +173,51 @@ export const domPurifySanitizer: HtmlSanitizer = (html) => {
   if (!DOMPurify.isSupported) return html;
   return DOMPurify.sanitize(html, {
     ALLOWED_TAGS,
-    ALLOWED_ATTR: [
-      "class",
-      "href",
-      "title",
-      "target",
-      "rel",
-      "type",
-      "checked",
-      "disabled",
-      "start",
-      "align",
-    ],
+    ALLOWED_ATTR: ["class", "href", "title", "type", "checked", "disabled", "start", "align"],
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
-    ADD_ATTR: ["target"],
   });
 };
+
+/** The attributes of a link to open outside the app (what the DOMPurify hook sets). */
+interface LinkElement {
+  tagName: string;
+  hasAttribute(name: string): boolean;
+  setAttribute(name: string, value: string): void;
+}
+
+/** Makes a kept link open in a new tab (or the system browser) without giving it this window. */
+export function openOutside(node: LinkElement): void {
+  if (node.tagName.toUpperCase() !== "A" || !node.hasAttribute("href")) return;
+  node.setAttribute("target", "_blank");
+  node.setAttribute("rel", "noopener noreferrer");
+}
+
+if (DOMPurify.isSupported) DOMPurify.addHook("afterSanitizeAttributes", openOutside);
 
 /** Renders chat text as sanitized role-play Markdown (HTML string safe for `dangerouslySetInnerHTML`). */
 export function renderRoleplay(text: string, sanitize: HtmlSanitizer = domPurifySanitizer): string {
   const html = markdown.parse(text) as string;
   return sanitize(html);
+}
+
+/** Distinct texts whose HTML is kept: the rows of a long chat remount as they scroll back into view. */
+export const RENDER_CACHE_SIZE = 500;
+const rendered = new Map<string, string>();
+
+/** `renderRoleplay` with the default sanitizer, remembered for the last `RENDER_CACHE_SIZE` texts. */
+export function renderRoleplayCached(text: string): string {
+  const known = rendered.get(text);
+  if (known !== undefined) {
+    // Most recently used last, so the oldest is the first to go.
+    rendered.delete(text);
+    rendered.set(text, known);
+    return known;
+  }
+  const html = renderRoleplay(text);
+  rendered.set(text, html);
+  if (rendered.size > RENDER_CACHE_SIZE) {
+    const oldest = rendered.keys().next().value;
+    if (oldest !== undefined) rendered.delete(oldest);
+  }
+  return html;
 }

@@ -2,31 +2,17 @@
  * Server-owned state mirrored in the renderer, plus the two selections everything hangs off
  * (selected character, active chat). Written only by `state/*Actions.ts` and the bridge event wiring.
  */
-import type { TemplateInfo } from "../../../shared/api/contract";
+import type { EventTypes, TemplateInfo } from "../../../shared/api/contract";
 import type { CharacterRecord, CharacterSummary } from "../../../shared/domain/card";
-import type { ChatSummary, ChatView, GenerationKind } from "../../../shared/domain/chat";
+import type { ChatSummary, ChatView } from "../../../shared/domain/chat";
 import type { CharacterSort, ImportProgress, ImportReport, TagCount } from "../../../shared/domain/library";
 import type { ModelStatus } from "../../../shared/domain/model";
 import type { Settings } from "../../../shared/domain/settings";
 import type { ApiError } from "../../../shared/errors";
 import { createStore, useStore } from "./createStore";
+import { EMPTY_STREAMS, type StreamState, type StreamsState } from "./streams";
 
-/** A reply being generated, assembled from `generation.*` events (and `pendingGeneration` after a reload). */
-export interface StreamState {
-  generationId: string;
-  chatId: number;
-  text: string;
-  /** True once the text is known from its first token (we saw `generation.started` or merged a snapshot). */
-  complete: boolean;
-  /** Creation order, to tell which streams a later `chats.get` snapshot can vouch for. */
-  seq: number;
-  /** What is being generated; null while only deltas are known (shown like a reply). */
-  kind: GenerationKind | null;
-  /** The message the new reply or swipe hangs under. */
-  parentId: number | null;
-  /** For "continue": the message being extended. */
-  messageId: number | null;
-}
+export type { StreamState } from "./streams";
 
 /** An impersonation's result, waiting for the message box of its chat to take it. */
 export interface ComposerDraft {
@@ -41,6 +27,12 @@ export interface LibraryQuery {
   sort: CharacterSort;
 }
 
+/** An `import.*` event, as the import job keeps it. */
+export type ImportEvent =
+  | { kind: "progress"; payload: EventTypes["import.progress"] }
+  | { kind: "done"; payload: EventTypes["import.done"] }
+  | { kind: "error"; payload: EventTypes["import.error"] };
+
 /** The one import that can run at a time, from the upload to the report the user dismisses. */
 export interface ImportJob {
   fileName: string;
@@ -52,6 +44,10 @@ export interface ImportJob {
   error: ApiError | null;
   /** The user asked to cancel; the core still sends a (cancelled) report or an error. */
   cancelling: boolean;
+  /** Events that came before `import.start` answered with the id (at most a few). */
+  early: readonly ImportEvent[];
+  /** Cancels the upload (browser mode) while it runs. */
+  uploadAbort: AbortController | null;
 }
 
 export type MainView = "chat" | "profile";
@@ -59,6 +55,10 @@ export type MainView = "chat" | "profile";
 export interface AppState {
   /** The characters matching `libraryQuery`, in its order. */
   characters: CharacterSummary[];
+  /** Counts `characters.list` requests: only the answer to the latest one is shown. */
+  characterListTicket: number;
+  /** Avatars as data: URLs (null: none), by `id:version`, fetched once and shared by every view. */
+  avatars: Readonly<Record<string, Promise<string | null>>>;
   charactersLoaded: boolean;
   libraryQuery: LibraryQuery;
   /** Every tag with its number of characters, most used first. */
@@ -75,7 +75,15 @@ export interface AppState {
   activeChatId: number | null;
   /** The active chat as last fetched (and patched by events); null while loading. */
   chatView: ChatView | null;
-  streams: Record<string, StreamState>;
+  /**
+   * Counts the requests for `chatView`: an answer applies only while its number is the latest, so
+   * a slow read never overwrites what a later one (or a view returned by an action) showed.
+   */
+  viewTicket: number;
+  /** An earlier page of the active chat is being read. */
+  loadingEarlier: boolean;
+  /** Replies, swipes, continues and drafts being generated (see `streams.ts`). */
+  streams: StreamsState;
   composerDraft: ComposerDraft | null;
   /** Prompt templates for the pickers (loaded on first use). */
   templates: TemplateInfo[] | null;
@@ -91,6 +99,8 @@ export interface AppState {
 
 export const appStore = createStore<AppState>({
   characters: [],
+  characterListTicket: 0,
+  avatars: {},
   charactersLoaded: false,
   libraryQuery: { search: "", tag: null, sort: "name" },
   tags: [],
@@ -102,7 +112,9 @@ export const appStore = createStore<AppState>({
   chatsLoaded: false,
   activeChatId: null,
   chatView: null,
-  streams: {},
+  viewTicket: 0,
+  loadingEarlier: false,
+  streams: EMPTY_STREAMS,
   composerDraft: null,
   templates: null,
   sending: false,
@@ -119,7 +131,7 @@ export function useAppState<T>(selector: (state: AppState) => T): T {
 /** The reply streaming in the active chat, if any. */
 export function selectActiveStream(state: AppState): StreamState | undefined {
   if (state.activeChatId === null) return undefined;
-  for (const stream of Object.values(state.streams)) {
+  for (const stream of Object.values(state.streams.byId)) {
     if (stream.chatId === state.activeChatId) return stream;
   }
   return undefined;

@@ -45,22 +45,21 @@ export function exportCharacter(id: number, format: CardExportFormat): Promise<E
   return api.call("characters.export", { id, format });
 }
 
-/** Avatars as data: URLs, fetched once per character version and shared by every view. */
-const avatars = new Map<string, Promise<string | null>>();
-
+/** A character's avatar as a data: URL, fetched once per character version and shared by every view. */
 export function avatarUrl(id: number, version: number): Promise<string | null> {
   const key = `${id}:${version}`;
-  let pending = avatars.get(key);
-  if (!pending) {
-    pending = api
-      .call("characters.avatar", { id })
-      .then((image) => (image ? `data:${image.mimeType};base64,${image.dataBase64}` : null))
-      .catch(() => null);
-    avatars.set(key, pending);
-  }
+  const known = appStore.get().avatars[key];
+  if (known) return known;
+  const pending = api
+    .call("characters.avatar", { id })
+    .then((image) => (image ? `data:${image.mimeType};base64,${image.dataBase64}` : null))
+    .catch(() => null);
+  appStore.set((s) => ({ avatars: { ...s.avatars, [key]: pending } }));
   return pending;
 }
 
 function forgetAvatar(id: number): void {
-  for (const key of [...avatars.keys()]) if (key.startsWith(`${id}:`)) avatars.delete(key);
+  appStore.set((s) => ({
+    avatars: Object.fromEntries(Object.entries(s.avatars).filter(([key]) => !key.startsWith(`${id}:`))),
+  }));
 }

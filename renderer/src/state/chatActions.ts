@@ -1,14 +1,15 @@
-/** Chats of the selected character, the active chat, sending and stopping replies. */
-import type { ChatSummary, ChatView, Message } from "../../../shared/domain/chat";
+/** Chats of the selected character, the active chat (read a page at a time), sending and stopping replies. */
+import type { ChatSummary, ChatView } from "../../../shared/domain/chat";
 import { toApiError } from "../../../shared/errors";
 import { api } from "../bridge";
-import { appStore } from "./appStore";
-import { chatEpoch, currentSeq, isFinished, newStream, reconcileStreams } from "./streams";
+import { type AppState, appStore } from "./appStore";
+import { byRecent, replaceSummary, touchChat } from "./chatList";
+import { joinLatestPage, placeInView, prependPage } from "./chatPath";
+import { startGeneration } from "./generationCalls";
+import { isSnapshotStale, reduceStreams } from "./streams";
 
-let loadTicket = 0;
-let lastAppliedTicket = 0;
-
-const byRecent = (a: ChatSummary, b: ChatSummary) => b.updatedAt - a.updatedAt || b.id - a.id;
+/** Messages read at a time: the end of the path when a chat opens, then earlier pages on demand. */
+export const CHAT_PAGE = 100;
 
 /** Loads the chat list of a character; returns it (most recent first), or null on failure. */
 export async function loadChats(characterId: number): Promise<ChatSummary[] | null> {
@@ -22,126 +23,135 @@ export async function loadChats(characterId: number): Promise<ChatSummary[] | nu
   }
 }
 
-/** Fetches the active chat and applies it, unless a newer fetch or a finished generation made it stale. */
-export async function loadChat(chatId: number): Promise<void> {
-  const epoch = chatEpoch(chatId);
-  loadTicket += 1;
-  const ticket = loadTicket;
-  const mark = currentSeq();
-  let view: ChatView;
-  try {
-    view = await api.call("chats.get", { chatId });
-  } catch (error) {
-    if (appStore.get().activeChatId === chatId) appStore.set({ chatError: toApiError(error) });
-    return;
-  }
-  if (appStore.get().activeChatId !== chatId) return;
-  // A generation of this chat ended meanwhile: the event handler has already asked for a fresher snapshot.
-  if (chatEpoch(chatId) !== epoch || ticket < lastAppliedTicket) return;
-  lastAppliedTicket = ticket;
-  appStore.set((s) => ({ chatView: view, streams: reconcileStreams(s.streams, view, mark) }));
+/** What the store becomes with `view` (asked for at clock `requestedAt`) shown. */
+function withView(s: AppState, view: ChatView, requestedAt: number): Partial<AppState> {
+  return {
+    chatView: joinLatestPage(s.chatView, view),
+    chats: replaceSummary(s.chats, view.chat),
+    streams: reduceStreams(s.streams, { type: "snapshot", view, requestedAt }),
+  };
 }
 
-/** Shows a view the core just returned (after a swipe, delete, branch…); older fetches in flight lose. */
-export function applyChatView(view: ChatView): void {
-  loadTicket += 1;
-  lastAppliedTicket = loadTicket;
-  const mark = currentSeq();
-  appStore.set((s) =>
-    s.activeChatId === view.chat.id
-      ? { chatView: view, streams: reconcileStreams(s.streams, view, mark) }
-      : {},
-  );
+/**
+ * Reads the end of the active chat's path and shows it (keeping earlier pages already loaded),
+ * unless a later read or action has shown something newer. A read older than a generation that
+ * finished meanwhile lacks its result: it is asked for again.
+ */
+export async function loadChat(chatId: number): Promise<void> {
+  const ticket = appStore.get().viewTicket + 1;
+  const requestedAt = appStore.get().streams.clock;
+  appStore.set({ viewTicket: ticket });
+  let view: ChatView;
+  try {
+    view = await api.call("chats.get", { chatId, limit: CHAT_PAGE });
+  } catch (error) {
+    const s = appStore.get();
+    if (s.activeChatId === chatId && s.viewTicket === ticket) appStore.set({ chatError: toApiError(error) });
+    return;
+  }
+  const s = appStore.get();
+  if (s.activeChatId !== chatId || s.viewTicket !== ticket) return;
+  if (isSnapshotStale(s.streams, chatId, requestedAt)) {
+    void loadChat(chatId);
+    return;
+  }
+  appStore.set((state) => withView(state, view, requestedAt));
+}
+
+/**
+ * Shows a view an action returned (after a swipe, delete, options change…); reads still in flight
+ * lose. `requestedAt` is the stream clock when the action was called.
+ */
+export function applyChatView(view: ChatView, requestedAt: number): void {
+  const s = appStore.get();
+  if (s.activeChatId !== view.chat.id) {
+    appStore.set({ chats: replaceSummary(s.chats, view.chat) });
+    return;
+  }
+  if (isSnapshotStale(s.streams, view.chat.id, requestedAt)) {
+    void loadChat(view.chat.id);
+    return;
+  }
+  appStore.set((state) => ({ ...withView(state, view, requestedAt), viewTicket: state.viewTicket + 1 }));
+}
+
+/** Reads the page before the first loaded message of the active chat (the reader scrolled up). */
+export async function loadEarlier(chatId: number): Promise<void> {
+  const s = appStore.get();
+  const view = s.chatView;
+  const beforeId = view?.messages[0]?.id;
+  if (!view || view.chat.id !== chatId || !view.hasEarlier || beforeId === undefined || s.loadingEarlier) {
+    return;
+  }
+  appStore.set({ loadingEarlier: true });
+  try {
+    const page = await api.call("chats.messages", { chatId, beforeId, limit: CHAT_PAGE });
+    appStore.set((state) => {
+      const current = state.chatView;
+      const next = current?.chat.id === chatId ? prependPage(current, beforeId, page) : null;
+      return next ? { chatView: next, loadingEarlier: false } : { loadingEarlier: false };
+    });
+  } catch (error) {
+    appStore.set({ loadingEarlier: false, chatError: toApiError(error) });
+  }
 }
 
 export function openChat(chatId: number): void {
   const state = appStore.get();
   if (state.mainView !== "chat") appStore.set({ mainView: "chat" });
   if (state.activeChatId === chatId && state.chatView?.chat.id === chatId) return;
-  appStore.set({ activeChatId: chatId, chatView: null, chatError: null });
+  appStore.set({ activeChatId: chatId, chatView: null, chatError: null, loadingEarlier: false });
   void loadChat(chatId);
+}
+
+/** Shows a chat the core just made (a new chat, a branch) as the active one, first in the list. */
+export function showNewChat(view: ChatView): void {
+  appStore.set((s) => ({
+    mainView: "chat",
+    activeChatId: view.chat.id,
+    chatView: view,
+    viewTicket: s.viewTicket + 1,
+    loadingEarlier: false,
+    chatError: null,
+    chats:
+      s.selectedCharacterId === view.chat.characterId
+        ? [view.chat, ...s.chats.filter((c) => c.id !== view.chat.id)]
+        : s.chats,
+  }));
 }
 
 export async function createChat(characterId: number): Promise<void> {
   try {
-    const view = await api.call("chats.create", { characterId });
-    appStore.set((s) => ({
-      mainView: "chat",
-      activeChatId: view.chat.id,
-      chatView: view,
-      chatError: null,
-      chats: s.selectedCharacterId === characterId ? [view.chat, ...s.chats] : s.chats,
-    }));
+    showNewChat(await api.call("chats.create", { characterId }));
   } catch (error) {
     appStore.set({ appError: toApiError(error) });
   }
 }
 
-/** Refreshes the chat list of the selected character (message counts, order) without touching the view. */
-export function refreshChats(): void {
-  const characterId = appStore.get().selectedCharacterId;
-  if (characterId !== null) void loadChats(characterId);
-}
-
-function provisionalUserMessage(view: ChatView, id: number, text: string): Message {
-  return {
-    id,
-    chatId: view.chat.id,
-    parentId: view.messages.at(-1)?.id ?? null,
-    role: "user",
-    text,
-    status: "complete",
-    stopReason: null,
-    stats: null,
-    provenance: null,
-    createdAt: Date.now(),
-    editedAt: null,
-    siblingIndex: 0,
-    siblingCount: 1,
-  };
-}
-
 /**
  * Sends the user's text. Resolves true once the core accepted it (the caller may then clear the box);
  * on rejection the error is shown in the chat and false is returned, so the typed text stays.
+ * The stored user message comes back with the call; the reply then arrives as events.
  */
 export async function sendMessage(chatId: number, text: string): Promise<boolean> {
-  appStore.set({ sending: true, chatError: null });
-  try {
-    const result = await api.call("chats.send", { chatId, text });
-    appStore.set((s) => {
-      let chatView = s.chatView;
-      if (
-        chatView &&
-        chatView.chat.id === chatId &&
-        !chatView.messages.some((m) => m.id === result.userMessageId)
-      ) {
-        chatView = {
-          ...chatView,
-          messages: [...chatView.messages, provisionalUserMessage(chatView, result.userMessageId, text)],
-        };
-      }
-      const streams =
-        isFinished(result.generationId) || s.streams[result.generationId]
-          ? s.streams
-          : {
-              ...s.streams,
-              [result.generationId]: newStream(
-                result.generationId,
-                chatId,
-                { kind: "reply", parentId: result.parentId, messageId: null },
-                "",
-                false,
-              ),
-            };
-      return { chatView, streams, sending: false };
-    });
-    void loadChat(chatId);
-    return true;
-  } catch (error) {
-    appStore.set({ sending: false, chatError: toApiError(error) });
-    return false;
-  }
+  appStore.set({ sending: true });
+  let placed = true;
+  const result = await startGeneration(
+    chatId,
+    { kind: "reply", parentId: null, messageId: null },
+    (generationId) => api.call("chats.send", { chatId, text, generationId }),
+    (s, { userMessage }) => {
+      const view = s.chatView?.chat.id === chatId ? placeInView(s.chatView, userMessage) : null;
+      placed = view !== null || s.chatView?.chat.id !== chatId;
+      return {
+        ...(view ? { chatView: view } : {}),
+        chats: touchChat(s.chats, chatId, 1, userMessage.createdAt),
+      };
+    },
+  );
+  appStore.set({ sending: false });
+  if (result && !placed) void loadChat(chatId);
+  return result !== null;
 }
 
 export async function abortGeneration(generationId: string): Promise<void> {

@@ -1,84 +1,95 @@
 /**
  * Feeds bridge events into the store: streamed replies, swipes, continues and impersonated drafts,
- * their end, and the model status.
+ * their end (placed into the open chat and the chat list without reading them again), and the
+ * model status.
  */
 import type { EventTypes } from "../../../shared/api/contract";
+import type { ChatView, Message } from "../../../shared/domain/chat";
 import { api, onBridgeConnected } from "../bridge";
-import { appStore } from "./appStore";
-import { loadChat, refreshChats } from "./chatActions";
-import { placeFinished } from "./chatPath";
+import { type AppState, appStore } from "./appStore";
+import { loadChat } from "./chatActions";
+import { touchChat } from "./chatList";
+import { placeInView } from "./chatPath";
+import { dispatchStream } from "./generationCalls";
 import { refreshModelStatus } from "./libraryActions";
-import { isFinished, markFinished, newStream, shapeOf, UNKNOWN_SHAPE, withoutKey } from "./streams";
+import { hasEnded, reduceStreams, type StreamState } from "./streams";
+
+/** A stream of the open chat that lost events is re-seeded from `chats.get`. */
+function resyncIfNeeded(generationId: string): void {
+  const s = appStore.get();
+  const stream = s.streams.byId[generationId];
+  if (stream?.resync !== "needed" || stream.chatId !== s.activeChatId) return;
+  dispatchStream({ type: "resync-requested", generationId });
+  void loadChat(stream.chatId);
+}
 
 function onStarted(event: EventTypes["generation.started"]): void {
-  const { generationId, chatId } = event;
-  if (isFinished(generationId)) return;
-  const existing = appStore.get().streams[generationId];
-  if (existing?.complete && existing.kind !== null) return;
-  const shape = shapeOf(event);
-  appStore.set((s) => ({
-    streams: {
-      ...s.streams,
-      [generationId]: existing
-        ? { ...existing, ...shape, complete: true }
-        : newStream(generationId, chatId, shape, "", true),
-    },
-  }));
+  dispatchStream({ type: "started", ...event });
+  resyncIfNeeded(event.generationId);
 }
 
-function onDelta({ generationId, chatId, text }: EventTypes["generation.delta"]): void {
-  if (isFinished(generationId)) return;
-  appStore.set((s) => {
-    const current = s.streams[generationId];
-    return {
-      streams: {
-        ...s.streams,
-        [generationId]: current
-          ? { ...current, text: current.text + text }
-          : newStream(generationId, chatId, UNKNOWN_SHAPE, text, false),
-      },
-    };
-  });
+function onDelta(event: EventTypes["generation.delta"]): void {
+  dispatchStream({ type: "delta", ...event });
+  resyncIfNeeded(event.generationId);
 }
 
-function onDone({ generationId, chatId, message }: EventTypes["generation.done"]): void {
-  markFinished(generationId, chatId);
-  appStore.set((s) => {
-    let chatView = s.chatView;
-    if (chatView && chatView.chat.id === chatId) {
-      // Swap the streaming bubble for the final message at once; the refetch below confirms the path.
-      const messages = placeFinished(chatView.messages, message);
-      if (messages) chatView = { ...chatView, messages, pendingGeneration: null };
-    }
-    return { streams: withoutKey(s.streams, generationId), chatView };
-  });
-  if (appStore.get().activeChatId === chatId) {
-    void loadChat(chatId);
-    refreshChats();
-  }
+/** Whether `message` is new to the chat (a reply or swipe) rather than a continued one. */
+function isNewMessage(view: ChatView | null, stream: StreamState | undefined, message: Message): boolean {
+  if (view?.chat.id === message.chatId) return !view.messages.some((m) => m.id === message.id);
+  return stream?.kind !== "continue";
+}
+
+/**
+ * The store once the result of a generation (a finished reply, or what a failed one kept) is
+ * stored: in the open chat's path and in the chat list. `reload` when it could not be placed.
+ */
+function placeResult(
+  s: AppState,
+  generationId: string,
+  message: Message,
+): { patch: Partial<AppState>; reload: boolean } {
+  const stream = s.streams.byId[generationId];
+  const added = isNewMessage(s.chatView, stream, message) ? 1 : 0;
+  const chats = touchChat(s.chats, message.chatId, added, added ? message.createdAt : 0);
+  if (s.chatView?.chat.id !== message.chatId) return { patch: { chats }, reload: false };
+  const chatView = placeInView(s.chatView, message, generationId);
+  return chatView ? { patch: { chats, chatView }, reload: false } : { patch: { chats }, reload: true };
+}
+
+function end(event: { generationId: string; chatId: number; seq: number }): AppState["streams"] {
+  return reduceStreams(appStore.get().streams, { type: "ended", ...event });
+}
+
+function onDone(event: EventTypes["generation.done"]): void {
+  const s = appStore.get();
+  if (hasEnded(s.streams, event.generationId)) return;
+  const { patch, reload } = placeResult(s, event.generationId, event.message);
+  appStore.set({ ...patch, streams: end(event) });
+  if (reload && appStore.get().activeChatId === event.chatId) void loadChat(event.chatId);
 }
 
 /** The end of an impersonation: its text goes to the message box, never into the chat. */
-function onDraft({ generationId, chatId, text }: EventTypes["generation.draft"]): void {
-  markFinished(generationId, chatId);
-  appStore.set((s) => ({
-    streams: withoutKey(s.streams, generationId),
-    composerDraft: { chatId, text },
-  }));
+function onDraft(event: EventTypes["generation.draft"]): void {
+  if (hasEnded(appStore.get().streams, event.generationId)) return;
+  appStore.set({ streams: end(event), composerDraft: { chatId: event.chatId, text: event.text } });
 }
 
-function onError({ generationId, chatId, error }: EventTypes["generation.error"]): void {
-  markFinished(generationId, chatId);
-  const active = appStore.get().activeChatId === chatId;
+function onError(event: EventTypes["generation.error"]): void {
+  const s = appStore.get();
+  const { generationId, chatId, error, message } = event;
+  if (hasEnded(s.streams, generationId)) return;
+  const active = s.activeChatId === chatId;
   // A failed impersonation still hands over what it wrote.
-  const stream = appStore.get().streams[generationId];
+  const stream = s.streams.byId[generationId];
   const partial = stream?.kind === "impersonate" && stream.text.trim() ? stream.text.trim() : null;
-  appStore.set((s) => ({
-    streams: withoutKey(s.streams, generationId),
+  const placed = message ? placeResult(s, generationId, message) : { patch: {}, reload: false };
+  appStore.set({
+    ...placed.patch,
+    streams: end(event),
     chatError: active && error.code !== "ABORTED" ? error : s.chatError,
     ...(partial !== null ? { composerDraft: { chatId, text: partial } } : {}),
-  }));
-  if (active) void loadChat(chatId);
+  });
+  if (placed.reload && active) void loadChat(chatId);
 }
 
 /** Subscribes once for the app's lifetime; returns the unsubscribe for tests and hot reload. */

@@ -2,20 +2,10 @@
  * Importing a file: upload (browser) or path (Electron), then `import.*` events until the report.
  * Events can arrive before `import.start` has answered with the id, so they are kept until it does.
  */
-import type { EventTypes } from "../../../shared/api/contract";
 import { type ApiError, toApiError } from "../../../shared/errors";
 import { api, importFile } from "../bridge";
-import { appStore, type ImportJob } from "./appStore";
+import { appStore, type ImportEvent, type ImportJob } from "./appStore";
 import { loadSelectedRecord, refreshLibrary } from "./libraryActions";
-
-type ImportEvent =
-  | { kind: "progress"; payload: EventTypes["import.progress"] }
-  | { kind: "done"; payload: EventTypes["import.done"] }
-  | { kind: "error"; payload: EventTypes["import.error"] };
-
-/** Events for ids this window has not been told about yet (at most a few, dropped when the id is known). */
-let early: ImportEvent[] = [];
-let uploadAbort: AbortController | null = null;
 
 function setJob(update: (job: ImportJob) => Partial<ImportJob>): void {
   appStore.set((s) => (s.importJob ? { importJob: { ...s.importJob, ...update(s.importJob) } } : {}));
@@ -33,7 +23,8 @@ function apply(event: ImportEvent): void {
   const job = appStore.get().importJob;
   if (!job || job.phase === "finished") return;
   if (job.importId === null) {
-    early = [...early.slice(-50), event];
+    // Events for an id this window has not been told about yet (at most a few).
+    setJob((current) => ({ early: [...current.early.slice(-50), event] }));
     return;
   }
   if (event.payload.importId !== job.importId) return;
@@ -62,8 +53,7 @@ export function isImporting(): boolean {
 /** Starts importing a file; one import at a time (a second one is refused while the first runs). */
 export async function startImport(file: File): Promise<void> {
   if (isImporting()) return;
-  early = [];
-  uploadAbort = new AbortController();
+  const uploadAbort = new AbortController();
   appStore.set({
     importJob: {
       fileName: file.name,
@@ -73,6 +63,8 @@ export async function startImport(file: File): Promise<void> {
       report: null,
       error: null,
       cancelling: false,
+      early: [],
+      uploadAbort,
     },
   });
   let importId: string;
@@ -84,12 +76,13 @@ export async function startImport(file: File): Promise<void> {
     else finish({ error: apiError });
     return;
   } finally {
-    uploadAbort = null;
+    setJob(() => ({ uploadAbort: null }));
   }
   const cancelling = appStore.get().importJob?.cancelling ?? false;
-  setJob(() => ({ importId, phase: "importing" }));
-  const missed = early.filter((event) => event.payload.importId === importId);
-  early = [];
+  const missed = (appStore.get().importJob?.early ?? []).filter(
+    (event) => event.payload.importId === importId,
+  );
+  setJob(() => ({ importId, phase: "importing", early: [] }));
   for (const event of missed) apply(event);
   if (cancelling) void cancelImport();
 }
@@ -100,7 +93,7 @@ export async function cancelImport(): Promise<void> {
   if (!job || job.phase === "finished") return;
   setJob(() => ({ cancelling: true }));
   if (job.importId === null) {
-    uploadAbort?.abort();
+    job.uploadAbort?.abort();
     return;
   }
   try {

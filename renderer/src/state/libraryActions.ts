@@ -14,12 +14,10 @@ function reportAppError(error: unknown): void {
   appStore.set((s) => (s.appError?.code === apiError.code ? {} : { appError: apiError }));
 }
 
-let listTicket = 0;
-
 /** Loads the characters matching the current query; a slower, older answer never replaces a newer one. */
 export async function loadCharacters(): Promise<void> {
-  listTicket += 1;
-  const ticket = listTicket;
+  const ticket = appStore.get().characterListTicket + 1;
+  appStore.set({ characterListTicket: ticket });
   const { search, tag, sort } = appStore.get().libraryQuery;
   try {
     const characters = await api.call("characters.list", {
@@ -27,9 +25,9 @@ export async function loadCharacters(): Promise<void> {
       ...(tag ? { tag } : {}),
       sort,
     });
-    if (ticket === listTicket) appStore.set({ characters, charactersLoaded: true });
+    if (ticket === appStore.get().characterListTicket) appStore.set({ characters, charactersLoaded: true });
   } catch (error) {
-    if (ticket !== listTicket) return;
+    if (ticket !== appStore.get().characterListTicket) return;
     appStore.set({ charactersLoaded: true });
     reportAppError(error);
   }

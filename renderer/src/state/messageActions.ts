@@ -2,58 +2,35 @@
  * Role-play actions on the active chat: swipes (regenerate, navigate), continue, impersonate,
  * edit, delete, branch, and the per-chat prompt options.
  */
-import type { GenerationStarted, PromptReport } from "../../../shared/api/contract";
+import type { PromptReport } from "../../../shared/api/contract";
 import type { ChatOptions, Message } from "../../../shared/domain/chat";
 import { toApiError } from "../../../shared/errors";
 import { api } from "../bridge";
 import { appStore } from "./appStore";
-import { applyChatView, refreshChats } from "./chatActions";
+import { applyChatView, showNewChat } from "./chatActions";
 import { regenerateTarget, replaceMessage } from "./chatPath";
-import { isFinished, newStream } from "./streams";
-
-/** A generation call is on its way: a second click must not start another one. */
-let starting = false;
+import { startGeneration } from "./generationCalls";
 
 function reportChatError(error: unknown): void {
   appStore.set({ chatError: toApiError(error) });
 }
 
-/** Shows the stream of a generation the core just accepted (unless its events got here first). */
-function track(result: GenerationStarted, messageId: number | null): void {
-  const shape = { kind: result.kind, parentId: result.parentId, messageId };
-  appStore.set((s) => {
-    const existing = s.streams[result.generationId];
-    if (isFinished(result.generationId) || existing?.kind) return {};
-    return {
-      streams: {
-        ...s.streams,
-        [result.generationId]: existing
-          ? { ...existing, ...shape }
-          : newStream(result.generationId, result.chatId, shape, "", false),
-      },
-    };
-  });
-}
-
-async function startGeneration(
-  call: () => Promise<GenerationStarted>,
-  messageId: number | null = null,
-): Promise<void> {
-  if (starting) return;
-  starting = true;
-  appStore.set({ chatError: null });
-  try {
-    track(await call(), messageId);
-  } catch (error) {
-    reportChatError(error);
-  } finally {
-    starting = false;
-  }
-}
+/** The stream clock now: views returned by the call that follows are at least this recent. */
+const now = () => appStore.get().streams.clock;
 
 /** A new swipe of a character message (or the missing reply to a user message). */
-export function regenerate(chatId: number, messageId: number): Promise<void> {
-  return startGeneration(() => api.call("chats.regenerate", { chatId, messageId }));
+export async function regenerate(chatId: number, messageId: number): Promise<void> {
+  const view = appStore.get().chatView;
+  const target = view?.chat.id === chatId ? view.messages.find((m) => m.id === messageId) : undefined;
+  // A character message gets a sibling (a swipe); a user message gets its missing reply.
+  const shape = !target
+    ? { kind: null, parentId: null, messageId: null }
+    : target.role === "user"
+      ? { kind: "reply" as const, parentId: messageId, messageId: null }
+      : { kind: "swipe" as const, parentId: target.parentId, messageId: null };
+  await startGeneration(chatId, shape, (generationId) =>
+    api.call("chats.regenerate", { chatId, messageId, generationId }),
+  );
 }
 
 /** Regenerates the last reply of the active chat (the shortcut and the composer button). */
@@ -65,13 +42,19 @@ export function regenerateLast(chatId: number): Promise<void> {
 }
 
 /** Extends the last character message of the chat, in the same bubble. */
-export function continueReply(chatId: number, messageId: number): Promise<void> {
-  return startGeneration(() => api.call("chats.continue", { chatId }), messageId);
+export async function continueReply(chatId: number, messageId: number): Promise<void> {
+  const parentId = appStore.get().chatView?.messages.find((m) => m.id === messageId)?.parentId ?? null;
+  await startGeneration(chatId, { kind: "continue", parentId, messageId }, (generationId) =>
+    api.call("chats.continue", { chatId, generationId }),
+  );
 }
 
 /** Drafts the user's next message; the text ends in the message box, never sent by itself. */
-export function impersonate(chatId: number): Promise<void> {
-  return startGeneration(() => api.call("chats.impersonate", { chatId }));
+export async function impersonate(chatId: number): Promise<void> {
+  const parentId = appStore.get().chatView?.messages.at(-1)?.id ?? null;
+  await startGeneration(chatId, { kind: "impersonate", parentId, messageId: null }, (generationId) =>
+    api.call("chats.impersonate", { chatId, generationId }),
+  );
 }
 
 /** The message box took the impersonation's text. */
@@ -82,7 +65,8 @@ export function clearComposerDraft(): void {
 /** Makes another swipe active (with its newest branch). */
 export async function selectSwipe(messageId: number): Promise<void> {
   try {
-    applyChatView(await api.call("chats.selectSwipe", { messageId }));
+    const requestedAt = now();
+    applyChatView(await api.call("chats.selectSwipe", { messageId }), requestedAt);
   } catch (error) {
     reportChatError(error);
   }
@@ -128,24 +112,14 @@ export async function editMessage(messageId: number, text: string): Promise<bool
 
 /** Deletes a message, alone (its replies move up) or with everything below it. Rejects with the core's error. */
 export async function deleteMessage(messageId: number, withDescendants: boolean): Promise<void> {
-  applyChatView(await api.call("chats.deleteMessage", { messageId, withDescendants }));
-  refreshChats();
+  const requestedAt = now();
+  applyChatView(await api.call("chats.deleteMessage", { messageId, withDescendants }), requestedAt);
 }
 
 /** Opens a new chat holding the path up to `messageId`. */
 export async function branchFrom(messageId: number): Promise<void> {
   try {
-    const view = await api.call("chats.branch", { messageId });
-    appStore.set((s) => ({
-      mainView: "chat",
-      activeChatId: view.chat.id,
-      chatView: view,
-      chatError: null,
-      chats:
-        s.selectedCharacterId === view.chat.characterId
-          ? [view.chat, ...s.chats.filter((c) => c.id !== view.chat.id)]
-          : s.chats,
-    }));
+    showNewChat(await api.call("chats.branch", { messageId }));
   } catch (error) {
     reportChatError(error);
   }
@@ -159,7 +133,8 @@ export type ChatOptionsPatch = {
 /** Changes the chat's template or examples mode; null goes back to the app settings. */
 export async function setChatOptions(chatId: number, patch: ChatOptionsPatch): Promise<void> {
   try {
-    applyChatView(await api.call("chats.setOptions", { chatId, ...patch }));
+    const requestedAt = now();
+    applyChatView(await api.call("chats.setOptions", { chatId, ...patch }), requestedAt);
   } catch (error) {
     reportChatError(error);
   }

@@ -15,16 +15,3 @@ export function downloadBase64(fileName: string, mimeType: string, dataBase64: s
   // The download has started reading the Blob; give it a moment before releasing the URL.
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
-
-/** "12.3 MB" for a byte count. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}

@@ -1,6 +1,7 @@
-import { memo, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import type { Message } from "../../../../shared/domain/chat";
 import { applyMacros } from "../../../../shared/prompt/macros";
+import { type RowPlacement, sameRowProps } from "../../ui/useMessageVirtualizer";
 import { DeleteMessageDialog } from "./DeleteMessageDialog";
 import { MessageActions, SwipeControls } from "./MessageActions";
 import { MessageBubble } from "./MessageBubble";
@@ -20,6 +21,10 @@ interface ChatMessageProps {
   busy: boolean;
   /** Text being appended by a "continue", or null. */
   extension: string | null;
+  /** Told when an inline edit opens and closes (the list then keeps the message mounted). */
+  onPin?: (messageId: number, pinned: boolean) => void;
+  /** Where the message sits in the virtualized list. */
+  row?: RowPlacement;
 }
 
 type Mode = "view" | "edit" | "delete" | "info";
@@ -33,8 +38,16 @@ export const ChatMessage = memo(function ChatMessage({
   laterCount,
   busy,
   extension,
+  onPin,
+  row,
 }: Readonly<ChatMessageProps>) {
   const [mode, setMode] = useState<Mode>("view");
+  const editing = mode === "edit";
+  useEffect(() => {
+    if (!editing) return;
+    onPin?.(message.id, true);
+    return () => onPin?.(message.id, false);
+  }, [editing, message.id, onPin]);
   const streaming = extension !== null;
   const raw = streaming ? message.text + extension : message.text;
   const text = message.role === "character" ? applyMacros(raw, { char: characterName, user: userName }) : raw;
@@ -50,6 +63,7 @@ export const ChatMessage = memo(function ChatMessage({
       stats={streaming ? null : message.stats}
       edited={message.editedAt !== null}
       messageId={message.id}
+      row={row}
       toolbar={
         streaming || mode === "edit" ? null : (
           <MessageActions
@@ -78,4 +92,4 @@ export const ChatMessage = memo(function ChatMessage({
       }
     />
   );
-});
+}, sameRowProps);

@@ -1,7 +1,8 @@
 import { memo, type ReactNode, useMemo } from "react";
 import type { GenerationStats, MessageRole, StopReason } from "../../../../shared/domain/chat";
-import { renderRoleplay } from "../../markdown/renderRoleplay";
+import { renderRoleplay, renderRoleplayCached } from "../../markdown/renderRoleplay";
 import { Avatar } from "../../ui/Avatar";
+import { type RowPlacement, sameRowProps } from "../../ui/useMessageVirtualizer";
 
 export type BubbleStatus = "complete" | "stopped" | "streaming";
 
@@ -25,10 +26,22 @@ interface MessageBubbleProps {
   footer?: ReactNode;
   /** Replaces the text while the message is being edited. */
   editor?: ReactNode;
+  /** Where the bubble sits in a virtualized list (absent in a plain one). */
+  row?: RowPlacement;
 }
 
 function statsLine(stats: GenerationStats): string {
   return `${stats.generatedTokens} tokens · ${stats.tokensPerSecond.toFixed(1)} tok/s · first token ${Math.round(stats.ttftMs)} ms`;
+}
+
+function rowAttributes(row: RowPlacement) {
+  return {
+    ref: row.measure,
+    "data-index": row.index,
+    "aria-posinset": row.position,
+    "aria-setsize": row.setSize,
+    style: { transform: `translateY(${row.start}px)` },
+  };
 }
 
 /** One message. Its text goes through the sanitizing Markdown renderer, the only HTML injection point. */
@@ -45,9 +58,15 @@ export const MessageBubble = memo(function MessageBubble({
   toolbar,
   footer,
   editor,
+  row,
 }: Readonly<MessageBubbleProps>) {
-  const html = useMemo(() => renderRoleplay(text), [text]);
   const streaming = status === "streaming";
+  // Finished text is rendered once per distinct text (rows remount as they scroll back into view);
+  // text still streaming changes with every delta and would only fill the cache.
+  const html = useMemo(
+    () => (streaming ? renderRoleplay(text) : renderRoleplayCached(text)),
+    [text, streaming],
+  );
 
   return (
     <li
@@ -56,6 +75,7 @@ export const MessageBubble = memo(function MessageBubble({
       data-role={author}
       data-status={status}
       data-message-id={messageId}
+      {...(row ? rowAttributes(row) : {})}
     >
       <Avatar name={name} />
       <div className="message-body">
@@ -101,4 +121,4 @@ export const MessageBubble = memo(function MessageBubble({
       </div>
     </li>
   );
-});
+}, sameRowProps);

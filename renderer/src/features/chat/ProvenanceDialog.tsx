@@ -1,5 +1,6 @@
 import type { Message } from "../../../../shared/domain/chat";
 import { Dialog } from "../../ui/Dialog";
+import { formatBytes } from "../../ui/formatBytes";
 
 const STOP_REASONS: Record<string, string> = {
   eos: "the model ended it",
@@ -10,12 +11,6 @@ const STOP_REASONS: Record<string, string> = {
 };
 
 const when = (timestamp: number) => new Date(timestamp).toLocaleString();
-
-function formatSize(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
 
 function Row({ label, value, testId }: Readonly<{ label: string; value: string; testId?: string }>) {
   return (
@@ -55,7 +50,7 @@ export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Messa
         {p ? (
           <>
             <Row label="Model file" value={p.modelFile} testId="provenance-model" />
-            <Row label="Model size" value={formatSize(p.modelSize)} />
+            <Row label="Model size" value={formatBytes(p.modelSize)} />
             <Row label="Model hash" value={p.modelHash || "—"} />
             <Row label="Template" value={p.template} />
             <Row label="Threads" value={String(p.threads)} />

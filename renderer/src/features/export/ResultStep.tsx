@@ -1,5 +1,6 @@
 import type { ExportResult } from "../../state/exportActions";
-import { downloadBase64, formatBytes } from "../../ui/download";
+import { downloadBase64 } from "../../ui/download";
+import { formatBytes } from "../../ui/formatBytes";
 
 function Count({ id, label, value }: Readonly<{ id: string; label: string; value: number }>) {
   return (

@@ -1,6 +1,6 @@
 import { useAppState } from "../../state/appStore";
 import { cancelImport } from "../../state/importActions";
-import { formatBytes } from "../../ui/download";
+import { formatBytes } from "../../ui/formatBytes";
 import { ImportReportDialog } from "./ImportReportDialog";
 import "./import.css";
 

@@ -1,5 +1,5 @@
-import { useEffect, useState } from "react";
-import type { ReferenceSession } from "../../../../shared/domain/library";
+import { useEffect, useRef, useState } from "react";
+import type { ReferenceMessage, ReferenceSession } from "../../../../shared/domain/library";
 import { type ApiError, toApiError } from "../../../../shared/errors";
 import { applyMacros } from "../../../../shared/prompt/macros";
 import { useAppState } from "../../state/appStore";
@@ -7,14 +7,58 @@ import { getSession } from "../../state/sessionActions";
 import { Dialog } from "../../ui/Dialog";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { formatDate } from "../../ui/formatTime";
+import { estimateMessageHeight, placementOf, useMessageVirtualizer } from "../../ui/useMessageVirtualizer";
 import { MessageBubble } from "../chat/MessageBubble";
 import "../chat/messages.css";
 import "./sessions.css";
 
-/** Messages rendered per page: sessions can run to thousands of messages. */
-export const SESSION_PAGE = 200;
+/**
+ * The messages of a transcript, virtualized: a session of thousands of messages is read whole but
+ * only the ones on screen are in the DOM.
+ */
+function Transcript({
+  messages,
+  characterName,
+  userName,
+}: Readonly<{ messages: readonly ReferenceMessage[]; characterName: string; userName: string }>) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useMessageVirtualizer({
+    count: messages.length,
+    scrollRef,
+    getKey: (index) => index,
+    estimateSize: (index) => estimateMessageHeight(messages[index]?.text ?? ""),
+    paddingStart: 4,
+    paddingEnd: 8,
+  });
+  const names = { char: characterName, user: userName };
+  return (
+    <div className="session-scroll" ref={scrollRef} data-testid="session-scroll">
+      <ol
+        className="message-list message-list-virtual session-messages"
+        aria-label="Session messages"
+        style={{ height: virtualizer.getTotalSize() }}
+      >
+        {virtualizer.getVirtualItems().map((item) => {
+          const message = messages[item.index];
+          if (!message) return null;
+          return (
+            <MessageBubble
+              key={item.index}
+              testId="session-message"
+              author={message.isHuman ? "user" : "character"}
+              status="complete"
+              name={message.isHuman ? userName : characterName}
+              text={applyMacros(message.text, names)}
+              row={placementOf(virtualizer, item, 0, messages.length)}
+            />
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
 
-/** A read-only transcript, rendered like a chat ({{user}} and {{char}} filled in), 200 messages at a time. */
+/** A read-only transcript, rendered like a chat ({{user}} and {{char}} filled in). */
 export function SessionViewer({
   sessionId,
   characterName,
@@ -23,7 +67,6 @@ export function SessionViewer({
   const userName = useAppState((s) => s.settings?.userName ?? "User");
   const [session, setSession] = useState<ReferenceSession | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [shown, setShown] = useState(SESSION_PAGE);
 
   useEffect(() => {
     let live = true;
@@ -40,10 +83,6 @@ export function SessionViewer({
     };
   }, [sessionId]);
 
-  const names = { char: characterName, user: userName };
-  const messages = session?.messages ?? [];
-  const rest = messages.length - shown;
-
   return (
     <Dialog
       title={`Reference session with ${characterName}`}
@@ -59,31 +98,7 @@ export function SessionViewer({
             {formatDate(session.submittedAt)} · {session.messageCount.toLocaleString()} messages · read-only,
             never sent to the model
           </p>
-          <ol className="message-list session-messages" aria-label="Session messages">
-            {messages.slice(0, shown).map((message, index) => (
-              <MessageBubble
-                // biome-ignore lint/suspicious/noArrayIndexKey: transcript messages are fixed and have no ids
-                key={index}
-                testId="session-message"
-                author={message.isHuman ? "user" : "character"}
-                status="complete"
-                name={message.isHuman ? userName : characterName}
-                text={applyMacros(message.text, names)}
-              />
-            ))}
-          </ol>
-          {rest > 0 ? (
-            <div className="session-more">
-              <button
-                type="button"
-                className="btn btn-small"
-                data-testid="session-more"
-                onClick={() => setShown(shown + SESSION_PAGE)}
-              >
-                Show {Math.min(SESSION_PAGE, rest)} more ({rest.toLocaleString()} left)
-              </button>
-            </div>
-          ) : null}
+          <Transcript messages={session.messages} characterName={characterName} userName={userName} />
         </>
       ) : null}
     </Dialog>

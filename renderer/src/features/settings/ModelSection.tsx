@@ -4,6 +4,7 @@ import { type ApiError, toApiError } from "../../../../shared/errors";
 import { appStore, useAppState } from "../../state/appStore";
 import { loadModel } from "../../state/libraryActions";
 import { ErrorBanner } from "../../ui/ErrorBanner";
+import { formatBytes } from "../../ui/formatBytes";
 import { ThreadCalibration } from "./ThreadCalibration";
 
 const MODEL_ERROR_CODES = new Set(["MODEL_NOT_SET", "MODEL_INVALID", "MODEL_TOO_LARGE"]);
@@ -12,12 +13,6 @@ function sameError(error: ApiError, status: ModelStatus | null): boolean {
   return (
     status?.state === "error" && status.error?.code === error.code && status.error.message === error.message
   );
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 function StatusDetails({ status }: Readonly<{ status: ModelStatus | null }>) {
