@@ -65,6 +65,8 @@ describe.skipIf(!HAS_CHROMIUM)("personas and lorebooks in the browser", () => {
     await page.getByTestId("lore-tab-lorebooks").click();
     await page.getByTestId("lorebook-import").setInputFiles(FIXTURE);
     await page.getByTestId("book-editor").waitFor();
+    // The imported entries are listed once the book has loaded.
+    await page.locator('li[data-testid^="entry-"]').first().waitFor();
     const before = await page.locator('li[data-testid^="entry-"]').count();
     await page.getByTestId("entry-add").click();
     await page.getByTestId("entry-name").fill("Lighthouse");
@@ -109,6 +111,9 @@ describe.skipIf(!HAS_CHROMIUM)("personas and lorebooks in the browser", () => {
     await page.getByTestId(`group-pick-${characterId}`).check();
     await page.getByTestId(`group-pick-${otto.id}`).check();
     await page.getByTestId("group-create").click();
+    // The dialog closes on the new group chat; its setup is one click away in the chat header.
+    await page.getByTestId("lore-dialog").waitFor({ state: "detached" });
+    await page.getByTestId("open-chat-setup").click();
     await page.getByTestId("chat-setup").waitFor();
     const chats = JSON.parse((await masque("chats", "list", "--json")).stdout) as { id: number }[];
     expect(chats).toHaveLength(1);

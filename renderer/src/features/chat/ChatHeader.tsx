@@ -1,6 +1,7 @@
 import { selectSelectedName, useAppState } from "../../state/appStore";
 import { showMainView } from "../../state/characterActions";
 import { Avatar } from "../../ui/Avatar";
+import { ChatSetupButton } from "../lore/ChatSetupButton";
 import { ChatOptionsMenu } from "./ChatOptionsMenu";
 import { ModelStatusPill } from "./ModelStatusPill";
 import { PromptInspectorButton } from "./PromptInspector";
@@ -80,6 +81,7 @@ export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => 
       <div className="chat-header-actions">
         {chatTools ? (
           <>
+            <ChatSetupButton key={`setup-${openChatId}`} chatId={openChatId} />
             <PromptInspectorButton key={`inspector-${openChatId}`} chatId={openChatId} />
             <ChatOptionsMenu key={`options-${openChatId}`} chatId={openChatId} />
           </>

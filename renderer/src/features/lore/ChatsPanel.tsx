@@ -5,7 +5,9 @@ import { ErrorBanner } from "../../ui/ErrorBanner";
 import { ChatSetupPanel } from "./ChatSetupPanel";
 import { attempt, useLoaded } from "./useCall";
 
-export function ChatsPanel({ onGroupCreated }: Readonly<{ onGroupCreated?: (chatId: number) => void }>) {
+export function ChatsPanel({
+  onGroupCreated,
+}: Readonly<{ onGroupCreated?: (chatId: number, characterId: number) => void }>) {
   const chats = useLoaded(() => api.call("chats.list", {}));
   const characters = useLoaded(() => api.call("characters.list", {}));
   const [chatId, setChatId] = useState<number | null>(null);
@@ -19,7 +21,7 @@ export function ChatsPanel({ onGroupCreated }: Readonly<{ onGroupCreated?: (chat
       setPicked([]);
       await chats.reload();
       setChatId(view.chat.id);
-      onGroupCreated?.(view.chat.id);
+      onGroupCreated?.(view.chat.id, view.chat.characterId);
     }, chats.setError);
   }
 

@@ -1,5 +1,7 @@
 /** "Personas & lore": the sidebar button and its dialog with the persona and lorebook panels. */
 import { useState } from "react";
+import { openChat } from "../../state/chatActions";
+import { selectCharacter } from "../../state/libraryActions";
 import { Dialog } from "../../ui/Dialog";
 import { ChatsPanel } from "./ChatsPanel";
 import { LorebookPanel } from "./LorebookPanel";
@@ -50,7 +52,19 @@ export function LoreManager({ onClose }: Readonly<{ onClose: () => void }>) {
           </button>
         ))}
       </div>
-      {tab === "personas" ? <PersonaPanel /> : tab === "lorebooks" ? <LorebookPanel /> : <ChatsPanel />}
+      {tab === "personas" ? (
+        <PersonaPanel />
+      ) : tab === "lorebooks" ? (
+        <LorebookPanel />
+      ) : (
+        <ChatsPanel
+          onGroupCreated={(chatId, characterId) => {
+            onClose();
+            // The chat is listed under its first character: show it there, opened.
+            void selectCharacter(characterId).then(() => openChat(chatId));
+          }}
+        />
+      )}
     </Dialog>
   );
 }
