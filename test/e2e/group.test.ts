@@ -96,11 +96,22 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("a group chat in the browser",
     expect(await nameOf(lastMessage())).toBe("Otto");
   });
 
+  it("lets the user pick who answers", async () => {
+    await page.getByTestId("composer-answerer").selectOption({ label: "Anna answers" });
+    await page.getByTestId("message-input").fill("And what do you think?");
+    await page.getByTestId("message-input").press("Enter");
+    await expect.poll(() => messages().count(), SOON).toBe(5);
+    await expect.poll(() => lastMessage().getAttribute("data-status"), LONG).toBe("complete");
+    await idle();
+    expect(await nameOf(lastMessage())).toBe("Anna");
+  });
+
   it("shows in the prompt inspector which lore entry fired, and why", async () => {
     await page.getByTestId("prompt-inspector-open").click();
     const fired = page.getByTestId("prompt-lore-fired").filter({ hasText: "Garden" });
     await fired.waitFor(LONG);
-    const userMessageId = await messages().nth(1).getAttribute("data-message-id");
-    expect(await fired.innerText()).toContain(`key "garden" in message ${userMessageId}`);
+    // The last reply's prompt: "garden" is in the edited reply Otto wrote, within the scan depth.
+    const replyId = await messages().nth(2).getAttribute("data-message-id");
+    expect(await fired.innerText()).toContain(`key "garden" in message ${replyId}`);
   });
 });
