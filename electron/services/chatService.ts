@@ -127,6 +127,7 @@ export class ChatService {
       templateId?: string | null;
       examplesMode?: ChatOptions["examplesMode"] | null;
       speakerOrder?: ChatOptions["speakerOrder"] | null;
+      lora?: ChatOptions["lora"] | null;
     },
   ) {
     const known = listTemplates().map((t) => t.id);

@@ -7,16 +7,19 @@ import { join } from "node:path";
 import { isMethod, type Method, type ParsedRequestOf, type ResponseOf } from "../../shared/api/contract";
 import { parseRequest } from "../../shared/api/validate";
 import { MasqueError, type Result, toApiError } from "../../shared/errors";
+import { AdapterRepository } from "../storage/adapterRepository";
 import { CharacterRepository } from "../storage/characterRepository";
 import { ChatMemberRepository } from "../storage/chatMemberRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
+import { KvStateStore } from "../storage/kvStateStore";
 import { PartialReplyRepository } from "../storage/partialReplyRepository";
 import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
 import { CharacterService } from "./characterService";
 import { ChatService } from "./chatService";
 import type { Core, CoreOptions } from "./coreTypes";
 import type { Engine } from "./engine/engine";
+import { FileDigests } from "./engine/fileDigest";
 import { LlamaEngine } from "./engine/llamaEngine";
 import { EventBus } from "./eventBus";
 import { ExportService } from "./export/exportService";
@@ -26,10 +29,12 @@ import { GenerationService } from "./generationService";
 import { GroupService } from "./groupService";
 import { ImportService } from "./import/importService";
 import { InterruptedReplies } from "./interruptedReplies";
+import { ChatStateService } from "./kvstate/chatStateService";
 import { ChatLeases, type ChatLeasesOptions } from "./locks/chatLeases";
 import { ChatLocks } from "./locks/chatLocks";
 import { createLoreServices } from "./lore";
 import { ModelService } from "./modelService";
+import { AdapterLibrary } from "./models/adapters";
 import { applyPreset, deletePreset, savePreset } from "./presets";
 import { listTemplates } from "./templates";
 
@@ -58,11 +63,23 @@ export interface CoreInternalOptions {
 export async function createCore(options: CoreOptions & CoreInternalOptions): Promise<CoreInternals> {
   const database = openDatabase(options.dataDir);
   const events = new EventBus();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const kvDir = join(options.dataDir, "kv");
+  const digests = new FileDigests(join(kvDir, "file-digests.json"));
+  const kvStates = new KvStateStore(kvDir, {
+    budgetBytes: () => options.settings.getAll().kvStateBudgetMB * 1024 * 1024,
+    warn: log,
+    ...(process.env.MASQUE_TEST_KV_PAUSE_MS
+      ? { pauseBeforeCommitMs: Number(process.env.MASQUE_TEST_KV_PAUSE_MS) }
+      : {}),
+  });
   const engine =
     options.engine ??
     new LlamaEngine({
       gpu: process.env.MASQUE_GPU === "off" ? false : "auto",
-      log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+      log,
+      states: kvStates,
+      digests,
     });
   const characterRepository = new CharacterRepository(database);
   const characters = new CharacterService(characterRepository);
@@ -93,6 +110,13 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     lore: { personas, lorebooks },
     groups,
   });
+  const adapters = new AdapterLibrary(
+    new AdapterRepository(database),
+    digests,
+    engine,
+    chatRepository,
+    options.settings,
+  );
   const generations = new GenerationService({
     chats: chatRepository,
     engine,
@@ -114,10 +138,12 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     }),
     transaction: (work) => database.transaction(work),
     ownerId: leases.owner.id,
+    adapters,
   });
   const chats = new ChatService(chatRepository, characterRepository, generations, locks, groups, (work) =>
     database.transaction(work),
   );
+  const chatStates = new ChatStateService(kvStates, chatRepository, engine);
   const sessions = new ReferenceSessionRepository(database);
   const imports = new ImportService(
     database,
@@ -139,7 +165,13 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "characters.create": (input) => characters.create(input),
     "characters.tags": () => characters.tags(),
     "characters.update": (input) => characters.update(input.id, input.data),
-    "characters.delete": (input) => characters.delete(input.id),
+    "characters.delete": async (input) => {
+      // Its chats go with it (ON DELETE CASCADE): so do their saved KV states.
+      const chatIds = chatRepository.listChats(input.id).map((c) => c.id);
+      const deleted = characters.delete(input.id);
+      await chatStates.forget(chatIds);
+      return deleted;
+    },
     "characters.export": (input) => characters.export(input.id, input.format),
     "characters.avatar": (input) => characters.avatar(input.id),
     "import.start": (input) => imports.start(input),
@@ -179,7 +211,14 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "chats.deleteMessage": (input) => chats.deleteMessage(input.messageId, input.withDescendants),
     "chats.branch": (input) => chats.branch(input.messageId),
     "chats.prompt": (input) => generations.promptReport(input.chatId),
-    "chats.setOptions": ({ chatId, ...changes }) => chats.setOptions(chatId, changes),
+    "chats.state": (input) => chatStates.state(input.chatId, input.drop),
+    "models.adapters": () => adapters.list(),
+    "models.addAdapter": (input) => adapters.add(input.path),
+    "models.removeAdapter": (input) => adapters.remove(input.id),
+    "chats.setOptions": ({ chatId, ...changes }) => {
+      adapters.assertKnown(changes.lora, "lora");
+      return chats.setOptions(chatId, changes);
+    },
     "templates.list": () => listTemplates(),
     "presets.save": (input) => savePreset(options.settings, input.name, input.values),
     "presets.apply": (input) => applyPreset(options.settings, input.name),
@@ -188,6 +227,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "generation.abort": (input) => generations.abort(input.generationId),
     "settings.get": () => options.settings.getAll(),
     "settings.update": (input) => {
+      adapters.assertKnown(input.loraAdapters, "loraAdapters");
       const before = options.settings.getAll();
       const updated = options.settings.update(input);
       const changed = Object.keys(input).filter(

@@ -34,6 +34,15 @@ export interface Plan {
   maxTokens: number;
   seed: number;
   sampler: SamplerSettings;
+  /** LoRA adapters on the model for this generation, in order. */
+  lora: PlannedAdapter[];
+}
+
+export interface PlannedAdapter {
+  path: string;
+  fileName: string;
+  sha256: string;
+  scale: number;
 }
 
 export class GenerationPlanner {
@@ -107,6 +116,7 @@ export class GenerationPlanner {
     mode: AssembleMode,
     options: GenerationOptions,
     placement: { parentId: number | null; target?: Message | null; speaker?: SpeakerChoice },
+    lora: PlannedAdapter[] = [],
   ): Plan {
     const settings = this.settings.getAll();
     const maxTokens = options.maxTokens ?? settings.maxTokens;
@@ -133,6 +143,7 @@ export class GenerationPlanner {
       maxTokens,
       seed: options.seed ?? randomInt(0, 2 ** 31),
       sampler: samplerFrom(settings, options.temperature),
+      lora,
     };
   }
 
@@ -150,6 +161,9 @@ export class GenerationPlanner {
       seed: plan.seed,
       droppedMessages: plan.prompt.droppedMessageIds.length,
       ...(reusedTokens === undefined ? {} : { reusedTokens }),
+      ...(plan.lora.length > 0
+        ? { lora: plan.lora.map(({ fileName, sha256, scale }) => ({ fileName, sha256, scale })) }
+        : {}),
     };
   }
 }

@@ -102,6 +102,8 @@ export class GenerationRunner {
     try {
       const result = await this.options.engine.generate({
         sessionKey: String(chatId),
+        template: plan.prompt.resolved.template.id,
+        ...(plan.lora.length > 0 ? { lora: plan.lora.map(({ path, scale }) => ({ path, scale })) } : {}),
         prompt: plan.prompt.blocks.flatMap((b) => b.pieces),
         stopStrings: plan.prompt.stopStrings,
         stopMarkers: plan.prompt.stopMarkers,

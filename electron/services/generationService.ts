@@ -20,7 +20,7 @@ import type { Message, PendingGeneration } from "../../shared/domain/chat";
 import { MasqueError } from "../../shared/errors";
 import type { ChatRepository } from "../storage/chatRepository";
 import type { Engine } from "./engine/engine";
-import type { GenerationPlanner, Plan } from "./generationPlan";
+import type { GenerationPlanner, Plan, PlannedAdapter } from "./generationPlan";
 import type { GenerationRunner, LiveGeneration } from "./generationRunner";
 import type { ChatLock, ChatLocks } from "./locks/chatLocks";
 import type { ModelService } from "./modelService";
@@ -34,6 +34,8 @@ interface Ticket {
   launched: boolean;
   /** The chat's lock, handed to the generation at launch. */
   lock: ChatLock | null;
+  /** The LoRA adapters resolved for this generation. */
+  lora: PlannedAdapter[];
 }
 
 interface ActiveGeneration extends LiveGeneration {
@@ -51,6 +53,8 @@ export interface GenerationServiceOptions {
   transaction: <T>(work: () => T) => T;
   /** Who owns this core's leases and partial replies. */
   ownerId: string;
+  /** Resolves the LoRA adapters of a generation (none when absent). */
+  adapters?: { resolve(chatId: number, options: GenerationOptions): Promise<PlannedAdapter[]> };
 }
 
 export class GenerationService {
@@ -73,7 +77,7 @@ export class GenerationService {
     generationId?: string,
     asCharacterId?: number,
   ): Promise<SendResult> {
-    return this.begin(chatId, generationId, (ticket) => {
+    return this.begin(chatId, generationId, options, (ticket) => {
       const chat = this.chats.getChat(chatId);
       const history = [
         ...this.planner.history(chatId, chat.activeLeafId),
@@ -81,7 +85,15 @@ export class GenerationService {
       ];
       const speaker = this.planner.speaker(chatId, history, asCharacterId);
       // Budget first: a message that cannot fit is refused before anything is stored.
-      const plan = this.planner.plan(chatId, "reply", history, "reply", options, { parentId: null, speaker });
+      const plan = this.planner.plan(
+        chatId,
+        "reply",
+        history,
+        "reply",
+        options,
+        { parentId: null, speaker },
+        ticket.lora,
+      );
       const user = this.options.transaction(() => {
         const user = this.chats.addMessage({ chatId, parentId: chat.activeLeafId, role: "user", text });
         plan.parentId = user.id;
@@ -104,6 +116,7 @@ export class GenerationService {
     return this.begin(
       chatId,
       generationId,
+      options,
       (ticket, target) => {
         // A user message has nothing to swipe yet: answer it.
         const parentId = target.role === "user" ? target.id : target.parentId;
@@ -112,7 +125,15 @@ export class GenerationService {
         // A swipe is written by the same character as the message it is an alternative to.
         const as = asCharacterId ?? (target.role === "character" ? this.writerOf(chatId, target) : undefined);
         const speaker = this.planner.speaker(chatId, history, as);
-        const plan = this.planner.plan(chatId, kind, history, "reply", options, { parentId, speaker });
+        const plan = this.planner.plan(
+          chatId,
+          kind,
+          history,
+          "reply",
+          options,
+          { parentId, speaker },
+          ticket.lora,
+        );
         return this.launchStored(ticket, plan);
       },
       () => {
@@ -140,13 +161,22 @@ export class GenerationService {
     return this.begin(
       chatId,
       generationId,
+      options,
       (ticket, leaf) => {
         const history = this.planner.history(chatId, leaf.id);
-        const plan = this.planner.plan(chatId, "continue", history, "continue", options, {
-          parentId: leaf.parentId,
-          target: leaf,
-          speaker: { speakerId: this.writerOf(chatId, leaf), reason: "continues its own message" },
-        });
+        const plan = this.planner.plan(
+          chatId,
+          "continue",
+          history,
+          "continue",
+          options,
+          {
+            parentId: leaf.parentId,
+            target: leaf,
+            speaker: { speakerId: this.writerOf(chatId, leaf), reason: "continues its own message" },
+          },
+          ticket.lora,
+        );
         return this.launchStored(ticket, plan);
       },
       () => {
@@ -166,12 +196,18 @@ export class GenerationService {
     options: GenerationOptions = {},
     generationId?: string,
   ): Promise<GenerationStarted> {
-    return this.begin(chatId, generationId, (ticket) => {
+    return this.begin(chatId, generationId, options, (ticket) => {
       const leafId = this.chats.getChat(chatId).activeLeafId;
       const history = this.planner.history(chatId, leafId);
-      const plan = this.planner.plan(chatId, "impersonate", history, "impersonate", options, {
-        parentId: leafId,
-      });
+      const plan = this.planner.plan(
+        chatId,
+        "impersonate",
+        history,
+        "impersonate",
+        options,
+        { parentId: leafId },
+        ticket.lora,
+      );
       return this.launch(ticket, plan);
     });
   }
@@ -236,7 +272,8 @@ export class GenerationService {
       replied && leaf
         ? { speakerId: this.writerOf(chatId, leaf), reason: "wrote the last reply" }
         : this.planner.speaker(chatId, history);
-    const plan = this.planner.plan(chatId, "reply", history, "reply", {}, { parentId, speaker });
+    const lora = (await this.options.adapters?.resolve(chatId, {})) ?? [];
+    const plan = this.planner.plan(chatId, "reply", history, "reply", {}, { parentId, speaker }, lora);
     const loaded = this.options.engine.loaded();
     return {
       characterId: plan.characterId,
@@ -257,6 +294,7 @@ export class GenerationService {
         ...(b.entryIds ? { entryIds: b.entryIds } : {}),
       })),
       dropped: plan.prompt.dropped,
+      lora: plan.lora.map(({ fileName, sha256, scale }) => ({ fileName, sha256, scale })),
       lastReply:
         replied && leaf?.stats
           ? {
@@ -282,6 +320,7 @@ export class GenerationService {
   private async begin<R, V = undefined>(
     chatId: number,
     requestedId: string | undefined,
+    options: GenerationOptions,
     proceed: (ticket: Ticket, validated: V) => R,
     validate: () => V = () => undefined as V,
   ): Promise<R> {
@@ -291,6 +330,7 @@ export class GenerationService {
       ticket.lock = this.options.locks.acquire(chatId);
       const validated = validate();
       await this.options.models.ensureLoaded();
+      ticket.lora = (await this.options.adapters?.resolve(chatId, options)) ?? [];
       if (ticket.aborted) throw new MasqueError("ABORTED", "The generation was stopped before it started.");
       return proceed(ticket, validated);
     } catch (error) {
@@ -313,7 +353,7 @@ export class GenerationService {
       );
     }
     this.used.add(id);
-    const ticket: Ticket = { id, chatId, aborted: false, launched: false, lock: null };
+    const ticket: Ticket = { id, chatId, aborted: false, launched: false, lock: null, lora: [] };
     this.preparing.set(id, ticket);
     return ticket;
   }

@@ -214,6 +214,21 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    description: "LoRA adapters known to the model library",
+    sql: `
+      CREATE TABLE lora_adapters (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        base_architecture TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        added_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 7,
     description: "group chats: a chat's member characters, and which character wrote each message",
     sql: `
       -- A chat with rows here is a group chat; without, its one character is chats.character_id.

@@ -37,6 +37,13 @@ export const MAX_MESSAGE_CHARS = 65_536;
 const id = z.number().int().positive();
 const shortText = (max: number) => z.string().max(max);
 
+/** How many adapters may be attached at once. */
+export const MAX_ADAPTERS = 8;
+const loraScale = z.number().min(-10).max(10);
+const loraFileSchema = z.object({ path: z.string().min(1).max(4096), scale: loraScale }).strict();
+/** An adapter of the library with its scale (per chat or global). */
+export const loraChoiceSchema = z.object({ adapterId: id, scale: loraScale }).strict();
+
 export const generationOptionsSchema = z
   .object({
     maxTokens: z.number().int().min(1).max(8192).optional(),
@@ -47,6 +54,8 @@ export const generationOptionsSchema = z
       .max(2 ** 32 - 1)
       .optional(),
     temperature: z.number().min(0).max(5).optional(),
+    /** LoRA adapter files for this generation (added to the library if new); replaces the chat's and the global set. */
+    lora: z.array(loraFileSchema).max(MAX_ADAPTERS).optional(),
   })
   .strict();
 export type GenerationOptions = z.infer<typeof generationOptionsSchema>;
@@ -460,12 +469,19 @@ export const REQUEST_SCHEMAS = {
   "chats.deleteMessage": z.object({ messageId: id, withDescendants: z.boolean().optional() }).strict(),
   "chats.branch": z.object({ messageId: id }).strict(),
   "chats.prompt": z.object({ chatId: id }).strict(),
+  "models.adapters": z.object({}).strict(),
+  /** Adds a LoRA adapter file (GGUF, general.type = adapter) to the library. */
+  "models.addAdapter": z.object({ path: z.string().min(1).max(4096) }).strict(),
+  "models.removeAdapter": z.object({ id }).strict(),
+  /** The chat's KV-cache state saved on disk; `drop` forgets it. */
+  "chats.state": z.object({ chatId: id, drop: z.boolean().optional() }).strict(),
   "chats.setOptions": z
     .object({
       chatId: id,
       templateId: z.string().min(1).max(40).nullable().optional(),
       examplesMode: z.enum(["push", "keep", "strip"]).nullable().optional(),
       speakerOrder: z.enum(["natural", "list"]).nullable().optional(),
+      lora: z.array(loraChoiceSchema).max(MAX_ADAPTERS).nullable().optional(),
     })
     .strict(),
   "templates.list": z.object({}).strict(),
@@ -552,6 +568,8 @@ export interface PromptReport {
   userName: string;
   /** Lore that fired (and why), was dropped or left out; the note and persona used. */
   lore: PromptLoreReport;
+  /** LoRA adapters the next reply will use, in order. */
+  lora: { fileName: string; sha256: string; scale: number }[];
   /** Cache use of the last reply in this chat, from its stats. */
   lastReply: {
     messageId: number;
@@ -559,6 +577,34 @@ export interface PromptReport {
     evaluatedTokens: number;
     reusedTokens: number;
   } | null;
+}
+
+/** A LoRA adapter in the model library. */
+export interface AdapterInfo {
+  id: number;
+  fileName: string;
+  path: string;
+  sha256: string;
+  /** The architecture of the models it applies to (general.architecture). */
+  baseArchitecture: string;
+  sizeBytes: number;
+  addedAt: number;
+}
+
+/** A chat's saved KV-cache state (`chats.state`). */
+export interface ChatStateInfo {
+  chatId: number;
+  saved: boolean;
+  bytes: number;
+  tokens: number;
+  /** The model file that made it, and its SHA-256. */
+  model: { fileName: string; sha256: string } | null;
+  lora: { fileName: string; sha256: string; scale: number }[];
+  contextSize: number | null;
+  template: string | null;
+  savedAt: number | null;
+  /** Set by `drop`: whether a state was forgotten. */
+  dropped?: boolean;
 }
 
 /** Output type of every method. */
@@ -592,6 +638,10 @@ export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes {
   "chats.deleteMessage": ChatView;
   "chats.branch": ChatView;
   "chats.prompt": PromptReport;
+  "chats.state": ChatStateInfo;
+  "models.adapters": AdapterInfo[];
+  "models.addAdapter": AdapterInfo;
+  "models.removeAdapter": { removed: true };
   "chats.setOptions": ChatView;
   "templates.list": TemplateInfo[];
   "presets.save": Settings;

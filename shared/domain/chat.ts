@@ -20,6 +20,8 @@ export interface GenerationStats {
   promptTokens: number;
   /** Prompt tokens that had to be evaluated (not reused from the KV cache). */
   evaluatedTokens: number;
+  /** Prompt tokens that came from a KV state saved on disk (a chat resumed after a restart). */
+  restoredTokens?: number;
   generatedTokens: number;
   ttftMs: number;
   tokensPerSecond: number;
@@ -38,6 +40,8 @@ export interface GenerationProvenance {
   droppedMessages: number;
   /** Prompt tokens taken from the KV cache instead of being evaluated. */
   reusedTokens?: number;
+  /** LoRA adapters on the model, in order. */
+  lora?: { fileName: string; sha256: string; scale: number }[];
 }
 
 export interface Message {
@@ -79,6 +83,8 @@ export interface ChatOptions {
   examplesMode?: "push" | "keep" | "strip";
   /** Group chats: who answers when the user picks nobody (default "natural"). */
   speakerOrder?: SpeakerOrder;
+  /** LoRA adapters of the library for this chat (replaces the global set; [] = none). */
+  lora?: { adapterId: number; scale: number }[];
 }
 
 export interface ChatView {

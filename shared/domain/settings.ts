@@ -56,6 +56,12 @@ export const settingsSchema = z.object({
   loreRecursionSteps: z.number().int().min(0).max(10),
   /** "cache": lore that comes and goes follows the message that fired it (see docs/lore-caching.md); "as-written": SillyTavern's layout. */
   lorePlacement: z.enum(["cache", "as-written"]),
+  /** Disk space for chats' saved KV-cache states (MB); least recently used go first; 0 = none kept. */
+  kvStateBudgetMB: z.number().int().min(0).max(1_048_576),
+  /** LoRA adapters of the library on every chat without its own set, in order. */
+  loraAdapters: z
+    .array(z.object({ adapterId: z.number().int().positive(), scale: z.number().min(-10).max(10) }).strict())
+    .max(8),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -95,6 +101,8 @@ export const DEFAULT_SETTINGS: Settings = {
   loreBudgetCap: 0,
   loreRecursionSteps: 3,
   lorePlacement: "cache",
+  kvStateBudgetMB: 512,
+  loraAdapters: [],
 };
 
 /** The settings that make up a sampler preset. */

@@ -133,13 +133,15 @@ describe("masque CLI", () => {
         "evaluatedTokens",
         "generatedTokens",
         "promptTokens",
+        "restoredTokens",
         "tokensPerSecond",
         "ttftMs",
       ]);
       expect(doc.reply.stats.generatedTokens).toBeGreaterThan(0);
       expect(doc.reply.stats.generatedTokens).toBeLessThanOrEqual(24);
-      // A new process has an empty KV cache: the whole prompt is evaluated.
+      // The chat's first reply: no KV state saved yet, so the whole prompt is evaluated.
       expect(doc.reply.stats.evaluatedTokens).toBe(doc.reply.stats.promptTokens);
+      expect(doc.reply.stats.restoredTokens).toBe(0);
       const shown = JSON.parse((await masque("chats", "show", String(chatId), "--json")).stdout);
       expect(shown.messages.map((m: { role: string }) => m.role)).toEqual(["character", "user", "character"]);
       expect(shown.messages[2].text).toBe(doc.reply.text);

@@ -4,6 +4,7 @@ import type { ChatView, Message } from "../../../shared/domain/chat";
 import { isSettingsKey, parseSettingValue } from "../../../shared/domain/settings";
 import type { MasqueError } from "../../../shared/errors";
 import { runWeb } from "../web/runWeb";
+import { MODELS_COMMANDS } from "./adaptersCommand";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
 import { benchChatCommand } from "./benchChat";
 import { memberCommand, newChatCommand, setChatCommand } from "./chatSetupCommands";
@@ -11,9 +12,11 @@ import { usageError } from "./cliError";
 import type { CliContext } from "./context";
 import { EXPORT_COMMANDS, validateCommand } from "./exportCommand";
 import { importFile } from "./importCommand";
+import { takeLoraFlags } from "./loraFlags";
 import { LOREBOOK_COMMANDS, PERSONA_COMMANDS } from "./loreCommands";
 import { continueCommand, promptCommand, regenerateCommand, swipesCommand } from "./roleplayCommands";
 import { sendMessage } from "./sendCommand";
+import { chatStateCommand } from "./stateCommand";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
@@ -26,6 +29,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
   export: EXPORT_COMMANDS,
   personas: PERSONA_COMMANDS,
   lorebooks: LOREBOOK_COMMANDS,
+  models: MODELS_COMMANDS,
   sessions: {
     async list(ctx, args) {
       const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });
@@ -156,7 +160,9 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
     continue: continueCommand,
     swipes: swipesCommand,
     prompt: promptCommand,
-    async send(ctx, args) {
+    state: chatStateCommand,
+    async send(ctx, all) {
+      const { lora, rest: args } = takeLoraFlags(all);
       const { positionals, values } = parseCommand(
         args,
         {
@@ -180,6 +186,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         temperature: numberOption(values.temperature, "--temperature"),
         threads: intOption(values.threads, "--threads"),
         json: values.json === true,
+        lora,
       });
     },
   },

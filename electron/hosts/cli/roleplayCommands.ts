@@ -1,7 +1,9 @@
 /** `chats regenerate | continue | swipes | prompt`: the role-play operations from the command line. */
 import type { GenerationOptions, PromptReport } from "../../../shared/api/contract";
+import type { LoraAttachment } from "../../services/engine/engine";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
 import type { CliContext } from "./context";
+import { takeLoraFlags } from "./loraFlags";
 import { followGeneration, loadModelFor, replyJson } from "./sendCommand";
 
 const generationFlags = {
@@ -13,7 +15,10 @@ const generationFlags = {
   json: { type: "boolean" },
 } as const;
 
-function generationOptions(values: Record<string, string | boolean | undefined>): GenerationOptions {
+function generationOptions(
+  values: Record<string, string | boolean | undefined>,
+  lora: LoraAttachment[] | undefined,
+): GenerationOptions {
   const maxTokens = intOption(values["max-tokens"], "--max-tokens");
   const seed = intOption(values.seed, "--seed");
   const temperature = numberOption(values.temperature, "--temperature");
@@ -21,6 +26,7 @@ function generationOptions(values: Record<string, string | boolean | undefined>)
     ...(maxTokens === undefined ? {} : { maxTokens }),
     ...(seed === undefined ? {} : { seed }),
     ...(temperature === undefined ? {} : { temperature }),
+    ...(lora === undefined ? {} : { lora }),
   };
 }
 
@@ -32,7 +38,8 @@ async function prepare(ctx: CliContext, values: Record<string, string | boolean 
   );
 }
 
-export async function regenerateCommand(ctx: CliContext, args: string[]): Promise<number> {
+export async function regenerateCommand(ctx: CliContext, all: string[]): Promise<number> {
+  const { lora, rest: args } = takeLoraFlags(all);
   const { positionals, values } = parseCommand(
     args,
     { ...generationFlags, message: { type: "string" }, as: { type: "string" } },
@@ -50,7 +57,7 @@ export async function regenerateCommand(ctx: CliContext, args: string[]): Promis
         chatId,
         ...(messageId === undefined ? {} : { messageId }),
         ...(as === undefined ? {} : { asCharacterId: as }),
-        options: generationOptions(values),
+        options: generationOptions(values, lora),
         generationId,
       }),
     values.json === true,
@@ -61,14 +68,15 @@ export async function regenerateCommand(ctx: CliContext, args: string[]): Promis
   return 0;
 }
 
-export async function continueCommand(ctx: CliContext, args: string[]): Promise<number> {
+export async function continueCommand(ctx: CliContext, all: string[]): Promise<number> {
+  const { lora, rest: args } = takeLoraFlags(all);
   const { positionals, values } = parseCommand(args, generationFlags, { min: 1, max: 1 });
   await prepare(ctx, values);
   const chatId = idArgument(positionals[0], "CHAT_ID");
   const { outcome } = await followGeneration(
     ctx,
     (generationId) =>
-      ctx.call("chats.continue", { chatId, options: generationOptions(values), generationId }),
+      ctx.call("chats.continue", { chatId, options: generationOptions(values, lora), generationId }),
     values.json === true,
   );
   if (!("message" in outcome)) return 2;

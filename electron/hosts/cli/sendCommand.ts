@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EventName, EventTypes, GenerationStarted } from "../../../shared/api/contract";
 import type { Message } from "../../../shared/domain/chat";
 import { fromApiError } from "../../../shared/errors";
+import type { LoraAttachment } from "../../services/engine/engine";
 import type { CliContext } from "./context";
 
 export interface SendOptions {
@@ -15,6 +16,8 @@ export interface SendOptions {
   /** Group chats: the character who answers. */
   asCharacterId?: number | undefined;
   json: boolean;
+  /** `--lora FILE[:SCALE]`: adapters for this reply. */
+  lora?: LoraAttachment[] | undefined;
 }
 
 type Outcome = { message: Message } | { draft: string } | { error: EventTypes["generation.error"]["error"] };
@@ -91,6 +94,7 @@ export async function sendMessage(ctx: CliContext, options: SendOptions): Promis
           ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),
           ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+          ...(options.lora === undefined ? {} : { lora: options.lora }),
         },
       });
       userMessageId = sent.userMessageId;

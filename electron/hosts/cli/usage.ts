@@ -17,11 +17,13 @@ Usage: masque [--data-dir DIR] <command> [options]
   chats member CHAT_ID CHARACTER_ID (--add | --mute | --unmute | --remove | --talkativeness X) [--json]
   chats list [CHARACTER_ID] [--json]
   chats show CHAT_ID [--json]
-  chats send CHAT_ID TEXT [--as CHARACTER_ID] [--model PATH] [--max-tokens N] [--seed N] [--temperature T] [--threads N] [--json]
+  chats send CHAT_ID TEXT [--as CHARACTER_ID] [--model PATH] [--max-tokens N] [--seed N] [--temperature T] [--threads N] [--lora FILE[:SCALE] ...] [--json]
   chats regenerate CHAT_ID [--message ID] [--as CHARACTER_ID] [generation options] [--json]   # a new swipe
   chats continue CHAT_ID [generation options] [--json]                    # extend the last reply
   chats swipes MESSAGE_ID [--json]
   chats prompt CHAT_ID [--json]                                           # the assembled prompt
+  chats state CHAT_ID [--drop] [--json]                                   # the KV-cache state saved on disk
+  models adapters [--add FILE] [--remove ID] [--json]   # LoRA adapters (GGUF, general.type = adapter)
   personas create --name NAME [--description TEXT] [--json]
   personas list [--json]
   personas use ID                                       # the default persona for new chats

@@ -28,9 +28,19 @@ export interface LoadOptions {
   contextSize: number;
 }
 
+/** A LoRA adapter attached to the model for a generation. */
+export interface LoraAttachment {
+  path: string;
+  scale: number;
+}
+
 export interface GenerateRequest {
-  /** One KV-cache sequence per key (a chat id): its cache survives between turns. */
+  /** One KV-cache sequence per key (a chat id): its cache survives between turns (and restarts, when states are saved). */
   sessionKey: string;
+  /** The prompt template's id: a saved KV state is reused only under the same template. */
+  template?: string;
+  /** Adapters on top of the model, in order; none when absent. */
+  lora?: LoraAttachment[];
   prompt: PromptPiece[];
   stopStrings: string[];
   /** Control tokens (template end markers) that end the reply. */

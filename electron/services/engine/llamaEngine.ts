@@ -3,6 +3,7 @@
  * its own KV-cache sequence) per open chat, least recently used evicted first.
  */
 import { totalmem } from "node:os";
+import { basename } from "node:path";
 import {
   DisposedError,
   GgufInsights,
@@ -21,6 +22,7 @@ import type { ModelInfo, ModelStatus } from "../../../shared/domain/model";
 import { MasqueError } from "../../../shared/errors";
 import { formatBytes } from "../../../shared/format/bytes";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
+import type { KvStateStore, StateFingerprint } from "../../storage/kvStateStore";
 import { calibrateThreads } from "./calibration";
 import type {
   Engine,
@@ -28,12 +30,16 @@ import type {
   GenerateResult,
   LoadedModel,
   LoadOptions,
+  LoraAttachment,
   ThreadCalibration,
 } from "./engine";
 import { fastContentHash } from "./fastHash";
+import type { FileDigests } from "./fileDigest";
 import { runGeneration } from "./generation";
+import { loraContextOptions } from "./lora";
 import { inspectModelFile } from "./modelFile";
 import { type ModelTemplateMatch, matchModelTemplate } from "./modelTemplate";
+import { restoreSequence, saveSequence } from "./sessionState";
 import { resolveThreads } from "./threads";
 
 export interface LlamaEngineOptions {
@@ -43,12 +49,22 @@ export interface LlamaEngineOptions {
   maxSessions?: number;
   /** Receives llama.cpp error lines. */
   log?: (line: string) => void;
+  /** Where chats' KV states are saved after each generation and restored from after a restart. */
+  states?: KvStateStore;
+  /** Whole-file SHA-256 of models and adapters (required with `states`). */
+  digests?: FileDigests;
 }
 
 interface Session {
   context: LlamaContext;
   sequence: LlamaContextSequence;
   lastUsed: number;
+  /** The adapters the context was made with (paths and scales), as a key. */
+  loraKey: string;
+  /** Whether the saved state was looked for already (only a fresh sequence can take one). */
+  restoreTried: boolean;
+  /** The last save of this session's state (the next generation waits for it). */
+  saving: Promise<void>;
 }
 
 interface Loaded extends LoadedModel {
@@ -157,6 +173,7 @@ export class LlamaEngine implements Engine {
   async releaseSession(sessionKey: string): Promise<void> {
     const session = this.sessions.get(sessionKey);
     this.sessions.delete(sessionKey);
+    await session?.saving;
     await session?.context.dispose();
   }
 
@@ -272,6 +289,8 @@ export class LlamaEngine implements Engine {
   private async unload(): Promise<void> {
     const sessions = [...this.sessions.values()];
     this.sessions.clear();
+    // States are saved after every generation: a clean shutdown only waits for the last saves.
+    await Promise.all(sessions.map((s) => s.saving));
     await Promise.all(sessions.map((s) => s.context.dispose()));
     const current = this.current;
     this.current = null;
@@ -333,20 +352,30 @@ export class LlamaEngine implements Engine {
     return LlamaText(values).tokenize(model.tokenizer);
   }
 
-  private async session(loaded: Loaded, key: string): Promise<Session> {
+  private async session(loaded: Loaded, key: string, lora: LoraAttachment[]): Promise<Session> {
+    const loraKey = JSON.stringify(lora.map((a) => [a.path, a.scale]));
     const existing = this.sessions.get(key);
-    if (existing) {
+    if (existing && existing.loraKey === loraKey) {
       existing.lastUsed = Date.now();
       return existing;
     }
+    // Other adapters need another context.
+    if (existing) await this.releaseSession(key);
     const pending = this.pendingSessions.get(key);
     if (pending) return pending;
-    const created = this.createSession(loaded, key).finally(() => this.pendingSessions.delete(key));
+    const created = this.createSession(loaded, key, lora, loraKey).finally(() =>
+      this.pendingSessions.delete(key),
+    );
     this.pendingSessions.set(key, created);
     return created;
   }
 
-  private async createSession(loaded: Loaded, key: string): Promise<Session> {
+  private async createSession(
+    loaded: Loaded,
+    key: string,
+    lora: LoraAttachment[],
+    loraKey: string,
+  ): Promise<Session> {
     const limit = Math.max(1, this.options.maxSessions ?? 4);
     while (this.sessions.size >= limit) {
       const [oldestKey] = [...this.sessions.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0] ?? [];
@@ -361,8 +390,15 @@ export class LlamaEngine implements Engine {
         threads: loaded.threads,
         // On CPU, flash attention measured 2.2x slower (node-llama-cpp.md section 7).
         flashAttention: llama.gpu !== false,
+        ...loraContextOptions(lora),
       });
     } catch (error) {
+      if (lora.length > 0 && !(error instanceof InsufficientMemoryError)) {
+        throw new MasqueError(
+          "MODEL_INVALID",
+          `The LoRA adapters (${lora.map((a) => basename(a.path)).join(", ")}) could not be applied to ${basename(loaded.path)}: ${(error as Error).message}`,
+        );
+      }
       if (error instanceof InsufficientMemoryError) {
         throw new MasqueError(
           "MODEL_TOO_LARGE",
@@ -372,17 +408,22 @@ export class LlamaEngine implements Engine {
       throw error;
     }
     const sequence = context.getSequence();
-    const session = {
+    const session: Session = {
       context,
       sequence,
       lastUsed: Date.now(),
+      loraKey,
+      restoreTried: false,
+      saving: Promise.resolve(),
     };
     this.sessions.set(key, session);
     return session;
   }
 
   private async generateWith(loaded: Loaded, request: GenerateRequest): Promise<GenerateResult> {
-    const session = await this.session(loaded, request.sessionKey);
+    const lora = request.lora ?? [];
+    const session = await this.session(loaded, request.sessionKey, lora);
+    await session.saving;
     const tokens = this.fullTokens(loaded.model, request.prompt);
     if (tokens.length + request.maxTokens > loaded.contextSize) {
       throw new MasqueError(
@@ -391,7 +432,31 @@ export class LlamaEngine implements Engine {
         { promptTokens: tokens.length, maxTokens: request.maxTokens, contextSize: loaded.contextSize },
       );
     }
-    return runGeneration({
+    const states = this.options.states;
+    const prepared = performance.now();
+    const fingerprint = states
+      ? await this.fingerprint(loaded, request, lora).catch((error: unknown) => {
+          // Without a fingerprint nothing is loaded or saved; the reply itself goes on.
+          this.options.log?.(`KV states are off for this reply: ${(error as Error).message}`);
+          return null;
+        })
+      : null;
+    let restorable = 0;
+    if (states && fingerprint && !session.restoreTried) {
+      session.restoreTried = true;
+      if (session.sequence.contextTokens.length === 0) {
+        restorable = await restoreSequence(
+          states,
+          session.sequence,
+          request.sessionKey,
+          fingerprint,
+          tokens,
+          (line) => this.options.log?.(line),
+        );
+      }
+    }
+    const restoreMs = performance.now() - prepared;
+    const result = await runGeneration({
       sequence: session.sequence,
       model: loaded.model,
       tokens,
@@ -403,6 +468,49 @@ export class LlamaEngine implements Engine {
       signal: request.signal,
       onText: request.onText,
     });
+    const reused = result.stats.promptTokens - result.stats.evaluatedTokens;
+    result.stats.restoredTokens = Math.min(restorable, reused);
+    // The time to the first token includes the model's digest and finding, checking and loading the saved state.
+    result.stats.ttftMs = Math.round((result.stats.ttftMs + restoreMs) * 10) / 10;
+    if (states && fingerprint) {
+      session.saving = saveSequence(states, session.sequence, request.sessionKey, fingerprint).catch(
+        (error: unknown) =>
+          this.options.log?.(
+            `Saving the KV state of chat ${request.sessionKey} failed: ${(error as Error).message}`,
+          ),
+      );
+    }
+    return result;
+  }
+
+  /** What a saved state must have been made with to be loaded into this session. */
+  private async fingerprint(
+    loaded: Loaded,
+    request: GenerateRequest,
+    lora: LoraAttachment[],
+  ): Promise<StateFingerprint> {
+    const digests = this.options.digests;
+    if (!digests) throw new MasqueError("INTERNAL", "KV states need file digests");
+    const llama = await this.getLlama();
+    return {
+      modelSha256: await digests.sha256(loaded.path),
+      modelFile: basename(loaded.path),
+      lora: await Promise.all(
+        lora.map(async (a) => ({
+          fileName: basename(a.path),
+          sha256: await digests.sha256(a.path),
+          scale: a.scale,
+        })),
+      ),
+      contextSize: loaded.contextSize,
+      template: request.template ?? "",
+      layout: [
+        `gpu=${llama.gpu}`,
+        `flash=${llama.gpu !== false}`,
+        `llama.cpp=${llama.llamaCppRelease.release}`,
+        llama.buildType,
+      ].join(";"),
+    };
   }
 
   /** Markers that are single control tokens in this model's vocabulary; others are matched as text. */

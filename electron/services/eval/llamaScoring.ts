@@ -7,6 +7,8 @@
  */
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { MasqueError } from "../../../shared/errors";
+import type { LoraAttachment } from "../engine/engine";
+import { loraContextOptions } from "../engine/lora";
 import { scorePass, vocabularySize } from "./passScorer";
 import type { ScoringBackend, TextTokens } from "./scoringBackend";
 
@@ -15,6 +17,8 @@ export interface LlamaScoringOptions {
   contextSize: number;
   /** Map entries alive per controlledEvaluate call (see passScorer); tests lower it. */
   entryBudget?: number;
+  /** LoRA adapters on the model ("base + adapter at scale s"), in order. */
+  lora?: LoraAttachment[];
 }
 
 export interface LlamaScoring extends ScoringBackend {
@@ -63,6 +67,7 @@ export async function openLlamaScoring(
     contextSize: options.contextSize,
     threads: options.threads,
     flashAttention: llama.gpu !== false,
+    ...loraContextOptions(options.lora ?? []),
   });
   const sequence = context.getSequence();
   return {

@@ -52,6 +52,14 @@ function ReportBody({ report }: Readonly<{ report: PromptReport }>) {
       <p className="prompt-cache" data-testid="prompt-cache">
         {cacheLine(report.lastReply)}
       </p>
+      {report.lora.length > 0 ? (
+        <p className="prompt-lora" data-testid="prompt-lora">
+          LoRA:{" "}
+          {report.lora
+            .map((a) => `${a.fileName} at scale ${a.scale} (sha256 ${a.sha256.slice(0, 12)}…)`)
+            .join(", ")}
+        </p>
+      ) : null}
       <h3 className="facts-heading">Blocks ({report.blocks.length})</h3>
       <ol className="prompt-blocks">
         {report.blocks.map((block, i) => (

@@ -60,12 +60,24 @@ export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Messa
             {p.reusedTokens !== undefined ? (
               <Row label="Tokens reused from cache" value={p.reusedTokens.toLocaleString()} />
             ) : null}
+            {(p.lora ?? []).map((a, i) => (
+              <Row
+                // biome-ignore lint/suspicious/noArrayIndexKey: adapters are applied in order; one file may repeat
+                key={i}
+                label={`LoRA adapter ${i + 1}`}
+                value={`${a.fileName} at scale ${a.scale} (sha256 ${a.sha256})`}
+                testId="provenance-lora"
+              />
+            ))}
           </>
         ) : null}
         {stats ? (
           <>
             <Row label="Prompt tokens" value={stats.promptTokens.toLocaleString()} />
             <Row label="Evaluated tokens" value={stats.evaluatedTokens.toLocaleString()} />
+            {stats.restoredTokens ? (
+              <Row label="Restored from disk" value={stats.restoredTokens.toLocaleString()} />
+            ) : null}
             <Row label="Generated tokens" value={stats.generatedTokens.toLocaleString()} />
             <Row label="First token after" value={`${Math.round(stats.ttftMs)} ms`} />
             <Row label="Speed" value={`${stats.tokensPerSecond.toFixed(1)} tokens/s`} />
