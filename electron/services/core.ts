@@ -9,6 +9,7 @@ import { parseRequest } from "../../shared/api/validate";
 import { MasqueError, type Result, toApiError } from "../../shared/errors";
 import { AdapterRepository } from "../storage/adapterRepository";
 import { CharacterRepository } from "../storage/characterRepository";
+import { ChatMemberRepository } from "../storage/chatMemberRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
 import { EvalRunRepository } from "../storage/evalRunRepository";
@@ -30,6 +31,7 @@ import { ExportService } from "./export/exportService";
 import { GenerationPlanner } from "./generationPlan";
 import { GenerationRunner } from "./generationRunner";
 import { GenerationService } from "./generationService";
+import { GroupService } from "./groupService";
 import { ImportService } from "./import/importService";
 import { InterruptedReplies } from "./interruptedReplies";
 import { ChatStateService } from "./kvstate/chatStateService";
@@ -116,7 +118,17 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     generatingChats: () => locks.count(),
     runningGenerations: () => generations.running(),
   });
-  const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine);
+  const { personas, lorebooks } = createLoreServices(
+    database,
+    characterRepository,
+    options.settings,
+    join(options.dataDir, "uploads"),
+  );
+  const groups = new GroupService(new ChatMemberRepository(database), chatRepository, characterRepository);
+  const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine, {
+    lore: { personas, lorebooks },
+    groups,
+  });
   // Adapters, like saved KV states, belong to the local model files.
   const adapters = new AdapterLibrary(
     new AdapterRepository(database),
@@ -148,7 +160,9 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     ownerId: leases.owner.id,
     adapters,
   });
-  const chats = new ChatService(chatRepository, characterRepository, generations, locks);
+  const chats = new ChatService(chatRepository, characterRepository, generations, locks, groups, (work) =>
+    database.transaction(work),
+  );
   const chatStates = new ChatStateService(kvStates, chatRepository, localEngine);
   const sessions = new ReferenceSessionRepository(database);
   const imports = new ImportService(
@@ -158,13 +172,10 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     events,
     join(options.dataDir, "uploads"),
   );
-  const exports = new ExportService(chatRepository, characterRepository, options.settings);
-  const { personas, lorebooks } = createLoreServices(
-    database,
-    characterRepository,
-    options.settings,
-    imports.uploadsDir,
-  );
+  const exports = new ExportService(chatRepository, characterRepository, options.settings, {
+    personaNames: (chatId) => personas.namesUsedByChat(chatId),
+    groupMembers: (chatId) => (groups.isGroup(chatId) ? groups.list(chatId).map((m) => m.characterId) : null),
+  });
   const backends = new BackendService({
     settings: options.settings,
     engine,
@@ -213,13 +224,22 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     },
     "sessions.get": (input) => sessions.get(input.sessionId),
     "chats.list": (input) => chats.list(input.characterId),
-    "chats.create": (input) => chats.create(input.characterId),
+    "chats.create": (input) => chats.create(input.characterId, input.otherCharacterIds),
+    "chats.addMember": (input) => chats.addMember(input.chatId, input.characterId),
+    "chats.setMember": ({ chatId, characterId, ...change }) => chats.setMember(chatId, characterId, change),
     "chats.get": (input) =>
       input.limit === undefined ? chats.view(input.chatId) : chats.viewLatest(input.chatId, input.limit),
     "chats.messages": (input) => chats.messagesBefore(input.chatId, input.beforeId, input.limit),
-    "chats.send": (input) => generations.send(input.chatId, input.text, input.options, input.generationId),
+    "chats.send": (input) =>
+      generations.send(input.chatId, input.text, input.options, input.generationId, input.asCharacterId),
     "chats.regenerate": (input) =>
-      generations.regenerate(input.chatId, input.messageId, input.options, input.generationId),
+      generations.regenerate(
+        input.chatId,
+        input.messageId,
+        input.options,
+        input.generationId,
+        input.asCharacterId,
+      ),
     "chats.continue": (input) => generations.continue(input.chatId, input.options, input.generationId),
     "chats.impersonate": (input) => generations.impersonate(input.chatId, input.options, input.generationId),
     "chats.swipes": (input) => chats.swipes(input.messageId),

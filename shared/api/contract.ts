@@ -25,6 +25,7 @@ import type {
   ReplyStatsReport,
   RunComparison,
 } from "../domain/eval";
+import { MAX_GROUP_MEMBERS } from "../domain/group";
 import type {
   ExportedFile,
   ImportProgress,
@@ -44,6 +45,7 @@ import type {
 } from "../domain/lore";
 import type { ModelStatus } from "../domain/model";
 import { type ChatPersona, PERSONA_DESCRIPTION_MAX, PERSONA_NAME_MAX, type Persona } from "../domain/persona";
+import type { PromptLoreReport } from "../domain/promptLore";
 import { type Settings, settingsPatchSchema } from "../domain/settings";
 import type { ApiError } from "../errors";
 import type { FlaggedSpan, NameReplacement, RedactionCounts } from "../redaction/types";
@@ -538,7 +540,28 @@ export const REQUEST_SCHEMAS = {
   "sessions.list": z.object({ characterId: id }).strict(),
   "sessions.get": z.object({ sessionId: id }).strict(),
   "chats.list": z.object({ characterId: id.optional() }).strict(),
-  "chats.create": z.object({ characterId: id }).strict(),
+  /** `otherCharacterIds`: more characters, making a group chat (the greeting is the first character's). */
+  "chats.create": z
+    .object({
+      characterId: id,
+      otherCharacterIds: z
+        .array(id)
+        .max(MAX_GROUP_MEMBERS - 1)
+        .optional(),
+    })
+    .strict(),
+  /** Adds a character to a chat (a one-to-one chat becomes a group chat). */
+  "chats.addMember": z.object({ chatId: id, characterId: id }).strict(),
+  /** Mutes, unmutes, sets the talkativeness of (null: the card's), or removes a group chat's member. */
+  "chats.setMember": z
+    .object({
+      chatId: id,
+      characterId: id,
+      muted: z.boolean().optional(),
+      talkativeness: z.number().min(0).max(1).nullable().optional(),
+      remove: z.literal(true).optional(),
+    })
+    .strict(),
   /** `limit`: only the last N messages of the active path (default: all of it). */
   "chats.get": z.object({ chatId: id, limit: z.number().int().min(1).max(100_000).optional() }).strict(),
   /** Earlier messages of the active path, for a chat opened with `limit`: the `limit` before `beforeId`. */
@@ -554,6 +577,8 @@ export const REQUEST_SCHEMAS = {
         .refine((t) => t.trim().length > 0, "message must not be empty"),
       options: generationOptionsSchema.optional(),
       generationId: generationIdSchema,
+      /** Group chats: the character who answers (default: the chat's speaking order). */
+      asCharacterId: id.optional(),
     })
     .strict(),
   "chats.regenerate": z
@@ -562,6 +587,8 @@ export const REQUEST_SCHEMAS = {
       messageId: id.optional(),
       options: generationOptionsSchema.optional(),
       generationId: generationIdSchema,
+      /** Group chats: who writes the new swipe (default: the writer of the message swiped). */
+      asCharacterId: id.optional(),
     })
     .strict(),
   "chats.continue": z
@@ -592,6 +619,7 @@ export const REQUEST_SCHEMAS = {
       chatId: id,
       templateId: z.string().min(1).max(40).nullable().optional(),
       examplesMode: z.enum(["push", "keep", "strip"]).nullable().optional(),
+      speakerOrder: z.enum(["natural", "list"]).nullable().optional(),
       lora: z.array(loraChoiceSchema).max(MAX_ADAPTERS).nullable().optional(),
     })
     .strict(),
@@ -671,7 +699,8 @@ export interface PromptReport {
   maxReplyTokens: number;
   budget: number;
   promptTokens: number;
-  blocks: { kind: string; messageId: number | null; tokens: number; text: string }[];
+  /** `entryIds`: what a lore, note or persona block carries (lore entry ids, or "persona:ID"). */
+  blocks: { kind: string; messageId: number | null; tokens: number; text: string; entryIds?: string[] }[];
   dropped: { kind: "example" | "message"; messageId: number | null; tokens: number; reason: string }[];
   /**
    * Set when a remote backend builds the reply: how its token counts were made ("estimate" is a
@@ -684,6 +713,13 @@ export interface PromptReport {
     tokenCounts: "server" | "local-tokenizer" | "estimate";
     ignoredSamplers: string[];
   };
+  /** The character the prompt is for (in a group chat: who speaks), and why. */
+  characterId: number;
+  speakerReason: string;
+  /** `{{user}}` as rendered: the persona's name, or the settings' user name. */
+  userName: string;
+  /** Lore that fired (and why), was dropped or left out; the note and persona used. */
+  lore: PromptLoreReport;
   /** LoRA adapters the next reply will use, in order. */
   lora: { fileName: string; sha256: string; scale: number }[];
   /** Cache use of the last reply in this chat, from its stats. */
@@ -744,6 +780,8 @@ export interface ResponseTypes
   "sessions.get": ReferenceSession;
   "chats.list": ChatSummary[];
   "chats.create": ChatView;
+  "chats.addMember": ChatView;
+  "chats.setMember": ChatView;
   "chats.get": ChatView;
   "chats.messages": MessagePage;
   "chats.send": SendResult;

@@ -3,6 +3,8 @@
  * alternatives (swipes), and a chat remembers its active leaf. The active path is the chain of
  * parents from that leaf to the root.
  */
+import type { ChatMember, SpeakerOrder } from "./group";
+
 export type MessageRole = "user" | "character";
 
 /**
@@ -63,6 +65,11 @@ export interface Message {
   /** Position among siblings (0-based) and how many siblings exist, for swipe navigation. */
   siblingIndex: number;
   siblingCount: number;
+  /**
+   * The character who wrote a character message (null: a user message, or an older message of the
+   * chat's character). Always present in what the core returns.
+   */
+  characterId?: number | null;
 }
 
 export interface ChatSummary {
@@ -79,6 +86,8 @@ export interface ChatSummary {
 export interface ChatOptions {
   templateId?: string;
   examplesMode?: "push" | "keep" | "strip";
+  /** Group chats: who answers when the user picks nobody (default "natural"). */
+  speakerOrder?: SpeakerOrder;
   /** LoRA adapters of the library for this chat (replaces the global set; [] = none). */
   lora?: { adapterId: number; scale: number }[];
 }
@@ -93,6 +102,10 @@ export interface ChatView {
   hasEarlier: boolean;
   /** A reply being generated right now for this chat, if any (lets a reloaded window resume). */
   pendingGeneration: PendingGeneration | null;
+  /** The chat's characters in their order (one for a one-to-one chat). */
+  members: ChatMember[];
+  /** Two or more characters (or created as a group). */
+  group: boolean;
 }
 
 export type GenerationKind = "reply" | "swipe" | "continue" | "impersonate";

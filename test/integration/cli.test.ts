@@ -128,7 +128,7 @@ describe("masque CLI", () => {
       const doc = JSON.parse(sent.stdout);
       expect(Object.keys(doc)).toEqual(["chatId", "userMessageId", "reply"]);
       expect(doc.chatId).toBe(chatId);
-      expect(Object.keys(doc.reply)).toEqual(["id", "text", "stopReason", "stats"]);
+      expect(Object.keys(doc.reply)).toEqual(["id", "text", "stopReason", "stats", "characterId"]);
       expect(Object.keys(doc.reply.stats).sort()).toEqual([
         "backend",
         "evaluatedTokens",

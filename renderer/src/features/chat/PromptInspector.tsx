@@ -4,6 +4,7 @@ import { type ApiError, toApiError } from "../../../../shared/errors";
 import { fetchPromptReport } from "../../state/messageActions";
 import { Dialog } from "../../ui/Dialog";
 import { ErrorBanner } from "../../ui/ErrorBanner";
+import { PromptLoreSection } from "../lore/PromptLoreSection";
 import { Icon } from "./icons";
 import { blockLabel, cacheLine, kindLabel, kindTotals, promptSegments } from "./promptBar";
 import "./promptInspector.css";
@@ -109,6 +110,12 @@ function ReportBody({ report }: Readonly<{ report: PromptReport }>) {
             ))}
           </ul>
         )}
+      </section>
+      <section data-testid="prompt-lore-section" aria-labelledby="prompt-lore-heading">
+        <h3 id="prompt-lore-heading" className="facts-heading">
+          Lore, note and persona
+        </h3>
+        <PromptLoreSection lore={report.lore} />
       </section>
     </>
   );
