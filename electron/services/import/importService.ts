@@ -13,10 +13,10 @@ import type { CharacterRepository } from "../../storage/characterRepository";
 import type { Database } from "../../storage/database";
 import type { ReferenceSessionRepository } from "../../storage/referenceSessionRepository";
 import type { EventBus } from "../eventBus";
-import { importSillyTavernFile } from "../export/sillyTavernImport";
 import { importCardFile } from "./cardImporter";
 import { detectImportFormat } from "./detectFormat";
 import { importPippaFile } from "./pippaImporter";
+import { importSillyTavernFile } from "./sillyTavernImport";
 
 const PROGRESS_INTERVAL_MS = 100;
 

@@ -11,8 +11,8 @@ import { MasqueError } from "../../../shared/errors";
 import type { CharacterRepository } from "../../storage/characterRepository";
 import { ChatRepository } from "../../storage/chatRepository";
 import type { Database } from "../../storage/database";
-import { readLines } from "../import/lineReader";
-import { parseStDate } from "./sillyTavernFormat";
+import { parseStDate } from "../export/sillyTavernFormat";
+import { readLines } from "./lineReader";
 
 export interface StImportOptions {
   path: string;
