@@ -17,10 +17,11 @@ export interface PippaExtension {
   bot_definitions_raw: string | null;
   bot_description_raw: string | null;
   categories_raw: string[] | null;
-  canonical_submission_timestamp: number;
-  /** Earliest and latest submission seen (each session keeps its own). */
-  first_submission_timestamp: number;
-  last_submission_timestamp: number;
+  /** Null when the line's timestamp was not a date (the import repaired it to "unknown"). */
+  canonical_submission_timestamp: number | null;
+  /** Earliest and latest submission seen (each session keeps its own); null when none was a date. */
+  first_submission_timestamp: number | null;
+  last_submission_timestamp: number | null;
   greetings: { text: string; count: number }[];
   categories: string[];
   conversation_count: number;
@@ -38,8 +39,8 @@ export class BotAggregate {
     for (const g of previous?.greetings ?? []) this.greetings.set(greetingKey(g.text), { ...g });
     for (const c of previous?.categories ?? []) this.categories.set(c.toLowerCase(), c);
     if (previous) {
-      this.firstTimestamp = previous.first_submission_timestamp;
-      this.lastTimestamp = previous.last_submission_timestamp;
+      this.firstTimestamp = previous.first_submission_timestamp ?? Number.POSITIVE_INFINITY;
+      this.lastTimestamp = previous.last_submission_timestamp ?? Number.NEGATIVE_INFINITY;
     }
   }
 
@@ -52,8 +53,10 @@ export class BotAggregate {
       };
     }
     this.canonical.conversation_count++;
-    this.firstTimestamp = Math.min(this.firstTimestamp, record.submission_timestamp);
-    this.lastTimestamp = Math.max(this.lastTimestamp, record.submission_timestamp);
+    if (record.submission_timestamp !== null) {
+      this.firstTimestamp = Math.min(this.firstTimestamp, record.submission_timestamp);
+      this.lastTimestamp = Math.max(this.lastTimestamp, record.submission_timestamp);
+    }
     for (const c of record.categories ?? []) {
       const tag = c.trim();
       if (tag && !this.categories.has(tag.toLowerCase())) this.categories.set(tag.toLowerCase(), tag);
@@ -146,7 +149,7 @@ function rank(record: PippaRecord): Rank {
   return [
     record.bot_definitions?.trim() ? 1 : 0,
     record.bot_description?.length ?? -1,
-    record.submission_timestamp,
+    record.submission_timestamp ?? -1,
   ];
 }
 
@@ -154,7 +157,7 @@ function rankOf(ext: PippaExtension): Rank {
   return [
     ext.bot_definitions_raw?.trim() ? 1 : 0,
     ext.bot_description_raw?.length ?? -1,
-    ext.canonical_submission_timestamp,
+    ext.canonical_submission_timestamp ?? -1,
   ];
 }
 

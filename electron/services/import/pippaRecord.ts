@@ -8,7 +8,8 @@ export interface PippaMessage {
 }
 
 export interface PippaRecord {
-  submission_timestamp: number;
+  /** Milliseconds since 1970, or null when the line's value is not a date (see `timestampNote`). */
+  submission_timestamp: number | null;
   categories: string[] | null;
   bot_id: string;
   bot_name: string;
@@ -16,7 +17,12 @@ export interface PippaRecord {
   bot_definitions: string | null;
   bot_description: string | null;
   conversation: PippaMessage[];
+  /** Why `submission_timestamp` was repaired to null, for the import's warnings. */
+  timestampNote?: string;
 }
+
+/** The last millisecond a JavaScript Date can hold (±100,000,000 days from 1970). */
+export const MAX_DATE_MS = 8.64e15;
 
 export const PIPPA_KEYS = [
   "submission_timestamp",
@@ -39,8 +45,10 @@ export function checkPippaRecord(value: unknown): PippaRecord | string {
   if (timestamp === null) return "submission_timestamp must be a number of milliseconds";
   const problem = checkFields(record) ?? checkConversation(record.conversation);
   if (problem) return problem;
+  const note = dateProblem(timestamp);
   return {
-    submission_timestamp: timestamp,
+    submission_timestamp: note === null ? timestamp : null,
+    ...(note === null ? {} : { timestampNote: `submission_timestamp ${note}; stored as an unknown date` }),
     categories: record.categories as string[] | null,
     bot_id: (record.bot_id as string).trim(),
     bot_name: record.bot_name as string,
@@ -51,10 +59,23 @@ export function checkPippaRecord(value: unknown): PippaRecord | string {
   };
 }
 
-/** PIPPA writes milliseconds as a number; the paper's listing shows a digit string. */
+/**
+ * PIPPA writes milliseconds as a number; the paper's listing shows a digit string. Anything else
+ * (another type, words) refuses the line; a number that is no date is repaired by `dateProblem`.
+ */
 function parseTimestamp(value: unknown): number | null {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && /^\d{1,16}$/.test(value)) return Number(value);
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && /^\d{1,400}$/.test(value)) return Number(value);
+  return null;
+}
+
+/** Why a number is not a submission date (whole milliseconds from 1970 to Date's end), or null. */
+function dateProblem(value: number): string | null {
+  const shown = String(value).slice(0, 40);
+  if (!Number.isFinite(value)) return `${shown} is not a date`;
+  if (!Number.isInteger(value)) return `${shown} is not a whole number of milliseconds`;
+  if (value < 0) return `${shown} is before 1970`;
+  if (value > MAX_DATE_MS) return `${shown} is after the year 275760, the last date JavaScript can represent`;
   return null;
 }
 
