@@ -13,6 +13,7 @@ import { type ImportReport, REFUSED_SHOWN, type ReferenceMessage } from "../../.
 import type { CharacterRepository } from "../../storage/characterRepository";
 import type { Database } from "../../storage/database";
 import { encodeMessages, type ReferenceSessionRepository } from "../../storage/referenceSessionRepository";
+import { nestingProblem } from "../cards/jsonDepth";
 import { BotAggregate } from "./botAggregate";
 import { readLines } from "./lineReader";
 import { checkPippaRecord, type PippaRecord } from "./pippaRecord";
@@ -79,6 +80,11 @@ export async function importPippaFile(options: PippaImportOptions): Promise<Impo
     for await (const line of readLines(options.path, options.signal)) {
       lastLine = line;
       if (line.text.trim() === "") continue;
+      const tooDeep = nestingProblem(line.text);
+      if (tooDeep !== null) {
+        state.refuse(line.number, tooDeep);
+        continue;
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(line.text);

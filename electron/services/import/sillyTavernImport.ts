@@ -11,6 +11,7 @@ import { MasqueError } from "../../../shared/errors";
 import type { CharacterRepository } from "../../storage/characterRepository";
 import { ChatRepository } from "../../storage/chatRepository";
 import type { Database } from "../../storage/database";
+import { nestingProblem } from "../cards/jsonDepth";
 import { parseStDate } from "../export/sillyTavernFormat";
 import { readLines } from "./lineReader";
 
@@ -89,6 +90,12 @@ async function readChat(path: string, fileName: string): Promise<ParsedChat> {
   let sawHeader = false;
   for await (const line of readLines(path)) {
     if (line.text.trim() === "") continue;
+    const tooDeep = nestingProblem(line.text);
+    if (tooDeep !== null) {
+      if (!sawHeader) throw new MasqueError("IMPORT_FAILED", `${fileName}: line ${line.number}: ${tooDeep}`);
+      chat.refused.push({ line: line.number, reason: tooDeep });
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line.text);
