@@ -1,4 +1,5 @@
 import type { CardData, CharacterCard } from "../../../shared/domain/card";
+import { assetUriConcern } from "./assetUri";
 import { repairCharacterBook } from "./book";
 import { describeValue, invalid, isRecord } from "./cardError";
 import { repairObject, repairString, repairStringList } from "./repair";
@@ -115,6 +116,11 @@ function repairAssets(data: Record<string, unknown>, warn: Warn): void {
     if (!isRecord(asset)) invalid(`assets[${i}] must be an object, not ${describeValue(asset)}`);
     if (typeof asset.uri !== "string")
       invalid(`assets[${i}].uri must be a string, not ${describeValue(asset.uri)}`);
+    const concern = assetUriConcern(asset.uri);
+    if (concern !== null) {
+      const name = typeof asset.name === "string" && asset.name !== "" ? ` ("${asset.name}")` : "";
+      warn(`assets[${i}]${name} ${concern}; kept in the card, never opened or fetched`);
+    }
   });
 }
 

@@ -12,6 +12,7 @@ import { MasqueError, toApiError } from "../../../shared/errors";
 import type { CharacterRepository } from "../../storage/characterRepository";
 import type { Database } from "../../storage/database";
 import type { ReferenceSessionRepository } from "../../storage/referenceSessionRepository";
+import { CARD_LIMITS, formatSize } from "../cards/limits";
 import type { EventBus } from "../eventBus";
 import { importCardFile } from "./cardImporter";
 import { detectImportFormat } from "./detectFormat";
@@ -107,6 +108,13 @@ export class ImportService {
           characters: this.characters,
         });
       } else {
+        const { size } = await stat(file.path);
+        if (size > CARD_LIMITS.fileBytes) {
+          throw new MasqueError(
+            "CARD_INVALID",
+            `${file.fileName}: the file is ${formatSize(size)}; the limit is ${formatSize(CARD_LIMITS.fileBytes)} for a card file`,
+          );
+        }
         const bytes = await readFile(file.path);
         report = importCardFile(bytes, file.fileName, this.database, this.characters);
       }

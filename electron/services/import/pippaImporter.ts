@@ -15,7 +15,7 @@ import type { Database } from "../../storage/database";
 import { encodeMessages, type ReferenceSessionRepository } from "../../storage/referenceSessionRepository";
 import { nestingProblem } from "../cards/jsonDepth";
 import { BotAggregate } from "./botAggregate";
-import { readLines } from "./lineReader";
+import { INVALID_UTF8, readLines } from "./lineReader";
 import { checkPippaRecord, type PippaRecord } from "./pippaRecord";
 import { normalizePlaceholders } from "./pippaText";
 import { readStoredExtension } from "./storedExtension";
@@ -97,6 +97,7 @@ export async function importPippaFile(options: PippaImportOptions): Promise<Impo
         state.refuse(line.number, record);
         continue;
       }
+      if (line.invalidUtf8) state.warn(line.number, INVALID_UTF8);
       if (record.timestampNote) state.warn(line.number, record.timestampNote);
       batch.push({ number: line.number, record });
       batchBytes += line.text.length;

@@ -117,11 +117,11 @@ describe("broken CHARX cards", () => {
     expectCardInvalid(parse(buildZip(entries), "many.charx"), /too many entries: 2001 \(limit 2000\)/);
   });
 
-  it("refuses more than 200 MB declared uncompressed, before inflating anything", () => {
+  it("refuses more than 116 MB declared uncompressed (all assets plus card.json), before inflating anything", () => {
     const zip = charxFile(charxCard(), [
       { path: "big.bin", data: new Uint8Array(10), declaredSize: 300 * 1024 * 1024 },
     ]);
-    expectCardInvalid(parse(zip, "big.charx"), /too large: .*\(limit 200 MB\)/);
+    expectCardInvalid(parse(zip, "big.charx"), /too large: 300 MB uncompressed \(limit 116 MB\)/);
   });
 
   it("stops an entry that inflates beyond its declared size", () => {
