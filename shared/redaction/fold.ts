@@ -118,7 +118,7 @@ function foldPiece(ch: string): Piece {
     if (isMark && latin === true) continue;
     if (isMark && latin === null) leadingMarks += part.length;
     if (!isMark) latin = LATIN_LETTER.test(part);
-    text += part.toLowerCase();
+    text += part;
   }
   const piece = { text, leadingMarks, latin };
   if (pieces.size >= MAX_PIECES) pieces.clear();
@@ -142,11 +142,14 @@ export function originalSpan(folded: FoldedText, start: number, end: number, len
   return { start: folded.starts[start] as number, end: Math.max(last, next) };
 }
 
-/** One character, compatibility-normalised and decomposed, look-alikes folded, invisible ones gone. */
+/**
+ * One character compatibility-normalised, decomposed and in lower case, look-alikes folded,
+ * invisible ones gone (lower case first: the look-alike table is keyed by lower-case letters).
+ */
 function foldChar(ch: string): string {
   if (IGNORABLE.test(ch)) return "";
   let out = "";
-  for (const part of ch.normalize("NFKC").normalize("NFD")) {
+  for (const part of ch.normalize("NFKC").normalize("NFD").toLowerCase().normalize("NFD")) {
     if (IGNORABLE.test(part)) continue;
     out += CONFUSABLES[part] ?? part;
   }

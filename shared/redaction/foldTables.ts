@@ -1,33 +1,22 @@
 /** Data for fold.ts: look-alike letters and the HTML entities it decodes. */
-/** Look-alikes of Latin letters in other scripts (Unicode confusables, the unambiguous ones). */
-export const CONFUSABLES: Record<string, string> = {
+/**
+ * Look-alikes of Latin letters in other scripts, keyed by the lower-case letter: folding maps
+ * both cases the same way, so that matching stays case-insensitive (Cyrillic "В" looks like "B",
+ * so "в" folds to "b" as well). Where the two cases look like different Latin letters (Greek Ν
+ * and ν), the capital wins.
+ */
+const LOOK_ALIKES = {
   // Cyrillic
-  А: "A",
-  В: "B",
-  Е: "E",
-  К: "K",
-  М: "M",
-  Н: "H",
-  О: "O",
-  Р: "P",
-  С: "C",
-  Т: "T",
-  У: "Y",
-  Х: "X",
-  Ѕ: "S",
-  І: "I",
-  Ј: "J",
-  Ԁ: "D",
-  Һ: "H",
-  Ԛ: "Q",
-  Ԝ: "W",
-  Ү: "Y",
-  Ӏ: "I",
   а: "a",
+  в: "b",
   е: "e",
+  к: "k",
+  м: "m",
+  н: "h",
   о: "o",
   р: "p",
   с: "c",
+  т: "t",
   у: "y",
   х: "x",
   ѕ: "s",
@@ -39,37 +28,28 @@ export const CONFUSABLES: Record<string, string> = {
   ԝ: "w",
   ү: "y",
   ӏ: "l",
-  к: "k",
   // Greek
-  Α: "A",
-  Β: "B",
-  Ε: "E",
-  Ζ: "Z",
-  Η: "H",
-  Ι: "I",
-  Κ: "K",
-  Μ: "M",
-  Ν: "N",
-  Ο: "O",
-  Ρ: "P",
-  Τ: "T",
-  Υ: "Y",
-  Χ: "X",
   α: "a",
+  β: "b",
+  ε: "e",
+  ζ: "z",
+  η: "h",
   ι: "i",
   κ: "k",
-  ν: "v",
+  μ: "m",
+  ν: "n",
   ο: "o",
   ρ: "p",
-  υ: "u",
+  τ: "t",
+  υ: "y",
   χ: "x",
-  // Latin letters that look like others
+  // Latin letters that look like others, and ß written out
   ɑ: "a",
   ı: "i",
   ȷ: "j",
   ß: "ss",
-  ẞ: "ss",
 };
+export const CONFUSABLES: Readonly<Record<string, string>> = LOOK_ALIKES;
 
 export const NAMED_ENTITIES: Record<string, string> = {
   amp: "&",

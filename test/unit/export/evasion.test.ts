@@ -105,6 +105,12 @@ describe("near misses of a name", () => {
 });
 
 describe("foldText", () => {
+  it("folds both cases of a look-alike letter alike (found by fuzzing: ПетроВа did not match Петрова)", () => {
+    expect(foldText("ПетроВа ВЕРА Мarlowe").text).toBe(foldText("петрова вера мarlowe").text);
+    const list = buildNameList(["Ольга Петрова"]);
+    expect(redactNames("Ольга ПетроВаs' house", list).text).toBe("{{user}}s' house");
+  });
+
   it("maps every folded unit back to the original characters it came from", () => {
     const folded = foldText("A&#66;\u200BＣé\u0301ß");
     expect(folded.text).toBe("abcess");
