@@ -1,0 +1,160 @@
+/**
+ * Generators shared by the fuzz tests: awkward JSON values, JSON values mutated from a valid
+ * example (a node replaced, deleted, wrapped, an unknown key added…) and byte strings mutated from
+ * a valid file (bits flipped, ranges cut, duplicated or overwritten, the end cut off).
+ */
+import fc from "fast-check";
+import { expect } from "vitest";
+import { MasqueError } from "../../../shared/errors";
+
+/** A generous hang detector, not a timing assertion: one case that takes this long is stuck. */
+export const HANG_MS = 10_000;
+
+/** Strings that break naive code: control characters, lone surrogates, RTL, huge, placeholders. */
+export const awkwardString: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "\uD800",
+    "\uDC00x",
+    "\u202Eevil",
+    "\r\n\r",
+    "{{user}}",
+    "{{char}}",
+    "END_OF_DIALOG",
+    "<START>",
+    "../../etc/passwd",
+    "C:\\x",
+    "embeded://../x",
+    "1e308",
+    "9999999999999999999",
+    "null",
+    "__proto__",
+    "constructor",
+  ),
+  fc.integer({ min: 1, max: 4 }).map((n) => "x".repeat(10 ** n * 6)),
+);
+
+/** Numbers at the edges: huge, tiny, negative zero, beyond 2^53, fractions. */
+export const awkwardNumber: fc.Arbitrary<number> = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+  fc.constantFrom(0, -0, -1, 1, 1.5, 2 ** 31, 2 ** 32, 2 ** 53 + 2, -(2 ** 63), 1e308, -1e308, 5e-324),
+);
+
+/** JSON values with awkward leaves, plus nesting deep enough to trip recursive code. */
+export const awkwardJson: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  { weight: 2, arbitrary: awkwardString },
+  { weight: 2, arbitrary: awkwardNumber },
+  { weight: 1, arbitrary: fc.constantFrom(null, true, false, [], {}, [null], { "": null }) },
+  { weight: 1, arbitrary: fc.integer({ min: 50, max: 150 }).map(nest) },
+);
+
+export function nest(levels: number): unknown {
+  let value: unknown = [];
+  for (let i = 0; i < levels; i++) value = i % 2 ? [value] : { a: value };
+  return value;
+}
+
+type Op = "replace" | "delete" | "wrap" | "insert" | "stringify";
+const OPS: Op[] = ["replace", "delete", "wrap", "insert", "stringify"];
+
+/** `base` with one to four random edits at random places. */
+export function mutatedJson(base: unknown, leaf: fc.Arbitrary<unknown> = awkwardJson): fc.Arbitrary<unknown> {
+  const edit = fc.tuple(fc.nat(), fc.constantFrom(...OPS), leaf);
+  return fc
+    .array(edit, { minLength: 1, maxLength: 4 })
+    .map((edits) => edits.reduce((value, [at, op, x]) => applyEdit(value, at, op, x), structuredClone(base)));
+}
+
+type Path = (string | number)[];
+
+function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
+  out.push(at);
+  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...at, i], out));
+  else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) paths(v, [...at, k], out);
+  }
+  return out;
+}
+
+function applyEdit(root: unknown, at: number, op: Op, leaf: unknown): unknown {
+  // Generated values can be shared instances (constants): copy before building them in.
+  const x = structuredClone(leaf);
+  const all = paths(root);
+  const path = all[at % all.length] as Path;
+  const node = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], root);
+  const make = (): unknown => {
+    switch (op) {
+      case "replace":
+        return x;
+      case "wrap":
+        return typeof x === "string" ? { [x]: node } : [node];
+      case "stringify":
+        return JSON.stringify(node) ?? "undefined";
+      case "insert":
+        if (Array.isArray(node)) return [...node, x];
+        if (typeof node === "object" && node !== null) return { ...node, [`k${at % 7}`]: x };
+        return x;
+      case "delete":
+        return undefined;
+    }
+  };
+  if (path.length === 0) return op === "delete" ? {} : make();
+  const parent = path
+    .slice(0, -1)
+    .reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], root);
+  const key = path[path.length - 1] as string | number;
+  if (op === "delete") {
+    if (Array.isArray(parent)) parent.splice(key as number, 1);
+    else delete (parent as Record<string, unknown>)[key];
+  } else (parent as Record<string | number, unknown>)[key] = make();
+  return root;
+}
+
+type ByteOp = "flip" | "set" | "cut" | "duplicate" | "insert" | "truncate";
+const BYTE_OPS: ByteOp[] = ["flip", "set", "cut", "duplicate", "insert", "truncate"];
+
+/** `base` with one to five byte-level edits. */
+export function mutatedBytes(base: Uint8Array): fc.Arbitrary<Uint8Array> {
+  const edit = fc.tuple(
+    fc.constantFrom(...BYTE_OPS),
+    fc.nat(),
+    fc.nat({ max: 64 }),
+    fc.uint8Array({ maxLength: 16 }),
+  );
+  return fc.array(edit, { minLength: 1, maxLength: 5 }).map((edits) => {
+    let bytes = Buffer.from(base);
+    for (const [op, at, length, data] of edits) {
+      const i = bytes.length === 0 ? 0 : at % bytes.length;
+      if (op === "flip" && bytes.length > 0) bytes[i] = (bytes[i] as number) ^ (1 << (length % 8));
+      else if (op === "set" && bytes.length > 0) bytes[i] = data[0] ?? length;
+      else if (op === "cut") bytes = Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + length)]);
+      else if (op === "duplicate") bytes = Buffer.concat([bytes.subarray(0, i + length), bytes.subarray(i)]);
+      else if (op === "insert") bytes = Buffer.concat([bytes.subarray(0, i), data, bytes.subarray(i)]);
+      else if (op === "truncate") bytes = bytes.subarray(0, i);
+    }
+    return new Uint8Array(bytes);
+  });
+}
+
+/**
+ * Runs `fn` (a codec call) and accepts only a result or a MasqueError with one of `codes`: any
+ * other exception is a crash. Returns the result, or undefined when it was refused.
+ */
+export function namedOutcome<T>(fn: () => T, codes: readonly string[]): T | undefined {
+  const started = performance.now();
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof MasqueError)) throw error;
+    expect(codes).toContain(error.code);
+    expect(error.message.length).toBeGreaterThan(0);
+    return undefined;
+  } finally {
+    expect(performance.now() - started).toBeLessThan(HANG_MS);
+  }
+}
