@@ -171,6 +171,23 @@ describe("sizes", () => {
   });
 });
 
+describe("dates no Date can hold", () => {
+  it("imports a SillyTavern chat dated out of range with a readable date (found by fuzzing)", async () => {
+    const header = JSON.stringify({
+      user_name: "You",
+      character_name: "Far Future",
+      create_date: -8_640_000_000_000_001,
+    });
+    const message = JSON.stringify({ name: "Far Future", is_user: false, mes: "Hi.", send_date: 1e300 });
+    const outcome = await runImport(t, write("future.jsonl", `${header}\n${message}\n`));
+    expect(outcome.report?.format).toBe("sillytavern");
+    const chat = (await t.call("chats.list", {})).find((c) => c.characterName === "Far Future");
+    expect(chat).toBeDefined();
+    const view = await t.call("chats.get", { chatId: chat?.id as number });
+    for (const m of view.messages) expect(() => new Date(m.createdAt).toISOString()).not.toThrow();
+  });
+});
+
 describe("inputs once accepted silently", () => {
   it("warns with the line number about PIPPA and SillyTavern lines that are not UTF-8", async () => {
     const bad = Buffer.from(PIPPA_LINE.replace("Hello.", "Hello \u0001."));

@@ -121,9 +121,15 @@ export class ImportService {
       this.events.emit("import.done", { importId, report });
     } catch (error) {
       const apiError = toApiError(error);
+      // An exception no check anticipated is a bug, not a fault of the file: it still reaches the
+      // user as IMPORT_FAILED, marked so that tests (and bug reports) can tell it apart.
       const failure =
         apiError.code === "INTERNAL"
-          ? { code: "IMPORT_FAILED" as const, message: `${file.fileName}: ${apiError.message}` }
+          ? {
+              code: "IMPORT_FAILED" as const,
+              message: `${file.fileName}: ${apiError.message}`,
+              details: { unexpected: true },
+            }
           : apiError;
       this.events.emit("import.error", { importId, error: failure });
     }

@@ -74,8 +74,9 @@ type Path = (string | number)[];
 
 function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
   out.push(at);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...at, i], out));
-  else if (typeof value === "object" && value !== null) {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) paths(v, [...at, i], out);
+  } else if (typeof value === "object" && value !== null) {
     for (const [k, v] of Object.entries(value)) paths(v, [...at, k], out);
   }
   return out;
@@ -127,18 +128,31 @@ export function mutatedBytes(base: Uint8Array): fc.Arbitrary<Uint8Array> {
     fc.uint8Array({ maxLength: 16 }),
   );
   return fc.array(edit, { minLength: 1, maxLength: 5 }).map((edits) => {
-    let bytes = Buffer.from(base);
-    for (const [op, at, length, data] of edits) {
-      const i = bytes.length === 0 ? 0 : at % bytes.length;
-      if (op === "flip" && bytes.length > 0) bytes[i] = (bytes[i] as number) ^ (1 << (length % 8));
-      else if (op === "set" && bytes.length > 0) bytes[i] = data[0] ?? length;
-      else if (op === "cut") bytes = Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + length)]);
-      else if (op === "duplicate") bytes = Buffer.concat([bytes.subarray(0, i + length), bytes.subarray(i)]);
-      else if (op === "insert") bytes = Buffer.concat([bytes.subarray(0, i), data, bytes.subarray(i)]);
-      else if (op === "truncate") bytes = bytes.subarray(0, i);
-    }
+    let bytes: Buffer = Buffer.from(base);
+    for (const [op, at, length, data] of edits) bytes = applyByteEdit(bytes, op, at, length, data);
     return new Uint8Array(bytes);
   });
+}
+
+function applyByteEdit(bytes: Buffer, op: ByteOp, at: number, length: number, data: Uint8Array): Buffer {
+  if (bytes.length === 0) return op === "insert" ? Buffer.from(data) : bytes;
+  const i = at % bytes.length;
+  switch (op) {
+    case "flip":
+      bytes[i] = (bytes[i] as number) ^ (1 << (length % 8));
+      return bytes;
+    case "set":
+      bytes[i] = data[0] ?? length;
+      return bytes;
+    case "cut":
+      return Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + length)]);
+    case "duplicate":
+      return Buffer.concat([bytes.subarray(0, i + length), bytes.subarray(i)]);
+    case "insert":
+      return Buffer.concat([bytes.subarray(0, i), data, bytes.subarray(i)]);
+    case "truncate":
+      return bytes.subarray(0, i);
+  }
 }
 
 /**

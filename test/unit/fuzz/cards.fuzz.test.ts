@@ -8,29 +8,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exportCard, type ParsedCard, parseCardFile } from "../../../electron/services/cards";
 import type { CardExportFormat } from "../../../shared/domain/library";
-import {
-  b64json,
-  buildPng,
-  buildZip,
-  IEND,
-  imageChunks,
-  itxtChunk,
-  jsonBytes,
-  type RawChunk,
-  type RawZipEntry,
-  textChunk,
-  ztxtChunk,
-} from "../../fixtures/cards/builders";
-import {
-  charxCard,
-  charxFile,
-  ICON_PNG,
-  ST_HYBRID,
-  V1_CARD,
-  V2_CARD,
-  V3_CARD,
-} from "../../fixtures/cards/cards";
-import { awkwardJson, awkwardString, mutatedBytes, mutatedJson, namedOutcome } from "./arbitraries";
+import { jsonBytes } from "../../fixtures/cards/builders";
+import { namedOutcome } from "./arbitraries";
+import { cardJson, charxArb, damagedCardBytes, lorebookCard, pngFile } from "./cardArbitraries";
 import { fuzzOptions, fuzzTimeout } from "./runs";
 
 const FORMATS: CardExportFormat[] = ["v2", "v3", "png", "charx"];
@@ -72,92 +52,6 @@ function expectSameData(back: ParsedCard, parsed: ParsedCard, format: CardExport
   }
 }
 
-const cardJson = fc.oneof(
-  mutatedJson(V1_CARD),
-  mutatedJson(V2_CARD),
-  mutatedJson(V3_CARD),
-  mutatedJson(ST_HYBRID),
-  awkwardJson,
-);
-
-/** A V2 card whose lorebook alone is mutated (the world-info Masque reads today). */
-const lorebookCard = mutatedJson(V2_CARD.data.character_book).map((book) => ({
-  ...V2_CARD,
-  data: { ...V2_CARD.data, character_book: book },
-}));
-
-const keyword = fc.constantFrom(
-  "chara",
-  "ccv3",
-  "CHARA",
-  "Ccv3",
-  "chara-ext-asset_:0",
-  "chara-ext-asset_:../x",
-  "tEXt",
-  "",
-);
-const chunkText = fc.oneof(
-  cardJson.map((v) => b64json(v)),
-  cardJson.map((v) => JSON.stringify(v) ?? ""),
-  awkwardString.map((s) => s.replace(/[^\x00-\xff]/g, "?")),
-  fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString("base64")),
-);
-const textChunkArb: fc.Arbitrary<RawChunk> = fc
-  .tuple(fc.constantFrom("tEXt", "zTXt", "iTXt-plain", "iTXt-zip"), keyword, chunkText)
-  .map(([kind, key, text]) => {
-    if (kind === "tEXt") return textChunk(key, text);
-    if (kind === "zTXt") return ztxtChunk(key, text);
-    return itxtChunk(key, text, kind === "iTXt-zip");
-  });
-const otherChunk: fc.Arbitrary<RawChunk> = fc.record({
-  type: fc.constantFrom("IHDR", "IDAT", "IEND", "tIME", "prVt", "acTL", "fcTL"),
-  data: fc.uint8Array({ maxLength: 32 }),
-});
-const pngFile = fc
-  .tuple(fc.array(fc.oneof(textChunkArb, otherChunk), { maxLength: 5 }), fc.boolean())
-  .map(([chunks, withIend]) => buildPng([...imageChunks(), ...chunks, ...(withIend ? [IEND] : [])]));
-
-const zipPath = fc.oneof(
-  fc.constantFrom(
-    "card.json",
-    "assets/icon/images/main.png",
-    "assets/other/audio/hello.mp3",
-    "x/card.json",
-    "assets/",
-    "../up.png",
-    "/abs.png",
-    "C:\\win.png",
-    "a//b",
-    "./a",
-    "a\u0000b",
-    "é.png",
-  ),
-  awkwardString.map((s) => s.slice(0, 300)),
-);
-const zipEntry: fc.Arbitrary<RawZipEntry> = fc.record(
-  {
-    path: zipPath,
-    data: fc.oneof(
-      cardJson.map((v) => jsonBytes(v)),
-      fc.uint8Array({ maxLength: 64 }),
-      fc.constant(ICON_PNG),
-    ),
-    deflate: fc.boolean(),
-    flags: fc.constantFrom(0, 1, 0x800, 0x8),
-    declaredSize: fc.nat({ max: 200 }),
-    unixMode: fc.constantFrom(0o100644, 0o120777, 0o040755),
-    localPath: zipPath,
-  },
-  { requiredKeys: ["path", "data"] },
-);
-const charxArb = fc.oneof(
-  fc.array(zipEntry, { maxLength: 5 }).map((entries) => buildZip(entries)),
-  fc
-    .array(zipEntry, { maxLength: 3 })
-    .map((extra) => buildZip([{ path: "card.json", data: jsonBytes(charxCard()) }, ...extra])),
-  mutatedJson(charxCard()).map((card) => charxFile(card)),
-);
-
 describe("fuzzed character cards", { timeout: fuzzTimeout() }, () => {
   it("JSON cards (V1, V2, V3, SillyTavern hybrid, anything) import or are refused by name", () => {
     fc.assert(
@@ -181,10 +75,8 @@ describe("fuzzed character cards", { timeout: fuzzTimeout() }, () => {
   });
 
   it("PNG, CHARX and JSON cards with damaged bytes import or are refused by name", () => {
-    const png = buildPng([...imageChunks(), textChunk("chara", b64json(V2_CARD)), IEND]);
-    const bytes = fc.oneof(mutatedBytes(png), mutatedBytes(charxFile()), mutatedBytes(jsonBytes(V3_CARD)));
     fc.assert(
-      fc.property(bytes, (b) => checkCard(b, "damaged.card")),
+      fc.property(damagedCardBytes, (b) => checkCard(b, "damaged.card")),
       fuzzOptions(300),
     );
   });
