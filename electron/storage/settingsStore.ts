@@ -32,7 +32,9 @@ export function createSettingsStore(backend: SettingsBackend): SettingsStore {
       if (!parsed.success) {
         throw new MasqueError("INVALID_INPUT", `settings: ${describeIssues(parsed.error.issues)}`);
       }
-      backend.set(parsed.data);
+      // A key given as undefined (Electron's structured clone carries them) means "no change":
+      // the store cannot hold undefined, and writing it would throw.
+      backend.set(Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined)));
       return readSettings(backend.store);
     },
   };

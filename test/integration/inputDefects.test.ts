@@ -171,6 +171,40 @@ describe("sizes", () => {
   });
 });
 
+describe("API inputs found by fuzzing", () => {
+  it("refuses card extensions that cannot be stored as JSON with INVALID_INPUT, writing nothing", async () => {
+    const { id } = await t.call("characters.create", { name: "Plain" });
+    const deep: unknown[] = [];
+    let tip = deep;
+    for (let i = 0; i < 20_000; i++) {
+      const next: unknown[] = [];
+      tip.push(next);
+      tip = next;
+    }
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    for (const [extensions, reason] of [
+      [{ deep }, "is nested deeper than 98 levels"],
+      [{ big: 10n }, "holds a bigint, which JSON cannot carry"],
+      [loop, "is nested deeper than 98 levels"],
+    ] as const) {
+      const before = librarySnapshot(t);
+      const error = await t.fail("characters.update", { id, data: { extensions } });
+      expect(error.code).toBe("INVALID_INPUT");
+      expect(error.message).toContain(`data.extensions: ${reason}`);
+      expect(librarySnapshot(t)).toEqual(before);
+    }
+    const book = await t.fail("characters.update", { id, data: { character_book: { entries: deep } } });
+    expect(book.message).toContain("data.character_book: is nested deeper than 98 levels");
+  });
+
+  it("treats a settings key given as undefined as no change", async () => {
+    const before = await t.call("settings.get", {});
+    const after = await t.call("settings.update", { userName: undefined, theme: "dark" } as never);
+    expect(after).toEqual({ ...before, theme: "dark" });
+  });
+});
+
 describe("dates no Date can hold", () => {
   it("imports a SillyTavern chat dated out of range with a readable date (found by fuzzing)", async () => {
     const header = JSON.stringify({
