@@ -72,19 +72,47 @@ export function mutatedJson(base: unknown, leaf: fc.Arbitrary<unknown> = awkward
 
 type Path = (string | number)[];
 
+/** A node as JSON text; values JSON cannot write (BigInt, too deep) become a marker string. */
+function safeStringify(node: unknown): string {
+  try {
+    return JSON.stringify(node) ?? "undefined";
+  } catch {
+    return "unserializable";
+  }
+}
+
+/** Every node's path, down to a depth where edits stop being interesting (deep nests are leaves). */
 function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
   out.push(at);
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) paths(v, [...at, i], out);
-  } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) paths(v, [...at, k], out);
-  }
+  if (at.length >= 8 || !isPlainContainer(value)) return out;
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? [...value.entries()]
+    : Object.entries(value as Record<string, unknown>);
+  for (const [k, v] of entries) paths(v, [...at, k], out);
   return out;
+}
+
+function isPlainContainer(value: unknown): boolean {
+  if (Array.isArray(value)) return true;
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Values too deep to clone (structuredClone recurses); each is made fresh, so sharing is no risk. */
+const UNCLONABLE = new WeakSet<object>();
+
+/** `levels` of alternating objects and arrays, made fresh and never cloned. */
+export function deepNest(levels: number): unknown {
+  const value = nest(levels) as object;
+  UNCLONABLE.add(value);
+  // fast-check prints counterexamples recursively: give it a short name instead (not enumerable,
+  // so the code under test never sees it).
+  Object.defineProperty(value, fc.toStringMethod, { value: () => `deepNest(${levels})`, enumerable: false });
+  return value;
 }
 
 function applyEdit(root: unknown, at: number, op: Op, leaf: unknown): unknown {
   // Generated values can be shared instances (constants): copy before building them in.
-  const x = structuredClone(leaf);
+  const x = typeof leaf === "object" && leaf !== null && UNCLONABLE.has(leaf) ? leaf : structuredClone(leaf);
   const all = paths(root);
   const path = all[at % all.length] as Path;
   const node = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], root);
@@ -95,7 +123,7 @@ function applyEdit(root: unknown, at: number, op: Op, leaf: unknown): unknown {
       case "wrap":
         return typeof x === "string" ? { [x]: node } : [node];
       case "stringify":
-        return JSON.stringify(node) ?? "undefined";
+        return safeStringify(node);
       case "insert":
         if (Array.isArray(node)) return [...node, x];
         if (typeof node === "object" && node !== null) return { ...node, [`k${at % 7}`]: x };
