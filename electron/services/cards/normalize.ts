@@ -44,7 +44,9 @@ export function normalizeCard(raw: unknown, warn: Warn): CharacterCard {
   if (version === 3 || data.group_only_greetings !== undefined) {
     repairStringList(at("group_only_greetings"), false);
   }
-  if (version === 3) repairAssets(data, warn);
+  // `assets` is V3's, but a V2 card may carry it: checked alike, since a V3 export keeps it
+  // (found by fuzzing: a V2 card with a broken asset list exported a V3 card that could not be read).
+  repairAssets(data, warn);
   return version === 3
     ? { spec: "chara_card_v3", spec_version: specVersion3(raw.spec_version, warn), data: data as CardData }
     : { spec: "chara_card_v2", spec_version: specVersion2(raw, version, warn), data: data as CardData };

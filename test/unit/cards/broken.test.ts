@@ -208,6 +208,21 @@ describe("JSON that is not a card", () => {
       /assets must be a list, not an object/,
     );
   });
+
+  it("checks an asset list in a V2 card as in a V3 one, since a V3 export keeps it (found by fuzzing)", () => {
+    const broken = { ...V2_CARD, data: { ...V2_CARD.data, assets: [{ type: "icon" }] } };
+    expectCardInvalid(
+      () => parseCardFile(jsonBytes(broken), "v2.json"),
+      /assets\[0\]\.uri must be a string, not undefined/,
+    );
+    const fine = { ...V2_CARD, data: { ...V2_CARD.data, assets: [{ type: "icon", uri: "ccdefault:" }] } };
+    const parsed = parseCardFile(jsonBytes(fine), "v2.json");
+    const again = parseCardFile(
+      exportCard(parsed.card, { avatar: null, assets: [] }, "v3").data,
+      "again.json",
+    );
+    expect(again.card.data.assets).toEqual(fine.data.assets);
+  });
 });
 
 describe("export refusals", () => {
