@@ -43,15 +43,17 @@ export function checkSize(what: string, bytes: number, limit: number, scope = ""
 const EDITOR_FIELDS = Object.keys(cardDataPatchSchema.shape);
 const SHOWN = 3;
 
-/** Refuses a card whose fields are longer than the editor allows, naming each field and its limit. */
+/**
+ * Refuses a card the editor could not save back, naming each field: longer than the editor allows
+ * (with the limit), or a free-form field (`extensions`, `character_book`) JSON cannot store.
+ */
 export function checkCardFields(data: Record<string, unknown>): void {
   const fields = Object.fromEntries(
     EDITOR_FIELDS.filter((key) => key in data).map((key) => [key, data[key]]),
   );
   const result = cardDataPatchSchema.safeParse(fields);
   if (result.success) return;
-  const problems = result.error.issues.flatMap((issue) => {
-    if (issue.code !== "too_big") return [];
+  const problems = result.error.issues.map((issue) => {
     const label = issue.path
       .map((p, i) => (typeof p === "number" ? `[${p}]` : i > 0 ? `.${String(p)}` : String(p)))
       .join("");
@@ -59,15 +61,15 @@ export function checkCardFields(data: Record<string, unknown>): void {
       (at, key) => (at as Record<PropertyKey, unknown>)?.[key],
       fields,
     );
+    if (issue.code !== "too_big") return `${label} ${issue.message}`;
     const limit = Number(issue.maximum).toLocaleString("en-US");
     if (Array.isArray(value))
-      return [`${label} has ${value.length.toLocaleString("en-US")} entries (limit ${limit})`];
+      return `${label} has ${value.length.toLocaleString("en-US")} entries (limit ${limit})`;
     const length = typeof value === "string" ? value.length.toLocaleString("en-US") : "too many";
-    return [`${label} is ${length} characters long (limit ${limit})`];
+    return `${label} is ${length} characters long (limit ${limit})`;
   });
-  if (problems.length === 0) return;
   const more = problems.length > SHOWN ? ` and ${problems.length - SHOWN} more` : "";
   invalid(
-    `${problems.slice(0, SHOWN).join("; ")}${more}: these are the editor's limits, so the card could not be saved`,
+    `${problems.slice(0, SHOWN).join("; ")}${more} (the editor's limits: a card over them could not be saved back)`,
   );
 }

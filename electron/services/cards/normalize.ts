@@ -39,6 +39,7 @@ export function normalizeCard(raw: unknown, warn: Warn): CharacterCard {
   const at = (key: string) => ({ obj: data, key, label: key, warn, quietIfMissing: quietV2 });
   repairStringList(at("alternate_greetings"), false);
   repairStringList(at("tags"), true);
+  dropBlankTags(data, warn);
   repairObject(at("extensions"));
   repairCharacterBook(data, version === 3, warn);
   if (version === 3 || data.group_only_greetings !== undefined) {
@@ -103,6 +104,15 @@ function repairName(data: Record<string, unknown>, raw: Record<string, unknown>,
     data.name = String(name);
   } else if (typeof name !== "string") invalid(`name must be a string, not ${describeValue(name)}`);
   if (String(data.name).trim() === "") invalid("missing name (name is empty)");
+}
+
+/** The editor refuses blank tags, so an imported card drops them (with a warning) to stay editable. */
+function dropBlankTags(data: Record<string, unknown>, warn: Warn): void {
+  const tags = data.tags as string[];
+  const kept = tags.filter((tag) => tag.trim() !== "");
+  if (kept.length === tags.length) return;
+  warn(`tags: ${tags.length - kept.length} blank tag${tags.length - kept.length === 1 ? "" : "s"} removed`);
+  data.tags = kept;
 }
 
 function repairAssets(data: Record<string, unknown>, warn: Warn): void {

@@ -209,6 +209,25 @@ describe("JSON that is not a card", () => {
     );
   });
 
+  it("refuses a card the editor could not save back: extensions too deep for the card's own export", () => {
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 98; i++) deep = [deep];
+    // 100 levels as a V1 card, so it parses; as a V2 export it would be 101 levels and unreadable.
+    expectCardInvalid(
+      () => parseCardFile(jsonBytes({ name: "Deep V1", extensions: { x: deep } }), "v1.json"),
+      /^v1\.json: extensions is nested deeper than 98 levels/,
+    );
+  });
+
+  it("drops blank tags with a warning, since the editor refuses them", () => {
+    const parsed = parseCardFile(
+      jsonBytes({ ...V2_CARD, data: { ...V2_CARD.data, tags: ["a", " ", "", "b"] } }),
+      "t.json",
+    );
+    expect(parsed.card.data.tags).toEqual(["a", "b"]);
+    expect(parsed.warnings).toContain("tags: 2 blank tags removed");
+  });
+
   it("checks an asset list in a V2 card as in a V3 one, since a V3 export keeps it (found by fuzzing)", () => {
     const broken = { ...V2_CARD, data: { ...V2_CARD.data, assets: [{ type: "icon" }] } };
     expectCardInvalid(
