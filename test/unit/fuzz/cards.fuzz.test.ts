@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { exportCard, type ParsedCard, parseCardFile } from "../../../electron/services/cards";
+import { cardDataPatchSchema } from "../../../shared/api/contract";
 import type { CardExportFormat } from "../../../shared/domain/library";
 import { jsonBytes } from "../../fixtures/cards/builders";
 import { namedOutcome } from "./arbitraries";
@@ -21,6 +22,11 @@ function checkCard(bytes: Uint8Array, fileName: string): void {
   const parsed = namedOutcome(() => parseCardFile(bytes, fileName), CARD_INVALID);
   if (parsed === undefined) return;
   expect(() => JSON.stringify(parsed.card)).not.toThrow();
+  // The editor can save it back: its fields pass the editor's own schema.
+  const fields = Object.keys(cardDataPatchSchema.shape).filter((key) => key in parsed.card.data);
+  const patch = Object.fromEntries(fields.map((key) => [key, parsed.card.data[key]]));
+  const saved = cardDataPatchSchema.safeParse(patch);
+  expect(saved.success, JSON.stringify(saved.error?.issues ?? []).slice(0, 300)).toBe(true);
   for (const format of FORMATS) {
     const out = namedOutcome(
       () => exportCard(parsed.card, { avatar: parsed.avatar, assets: parsed.assets }, format),
