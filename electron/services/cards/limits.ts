@@ -5,7 +5,9 @@
  * decoded: the file before it is read, a PNG text chunk before base64, zip entries before inflating.
  */
 import { cardDataPatchSchema } from "../../../shared/api/contract";
+import { jsonValueProblem } from "../../../shared/api/jsonValue";
 import { invalid } from "./cardError";
+import { MAX_JSON_DEPTH } from "./jsonDepth";
 
 const MB = 1024 * 1024;
 
@@ -52,7 +54,10 @@ export function checkCardFields(data: Record<string, unknown>): void {
     EDITOR_FIELDS.filter((key) => key in data).map((key) => [key, data[key]]),
   );
   const result = cardDataPatchSchema.safeParse(fields);
-  if (result.success) return;
+  if (result.success) {
+    checkDataDepth(data);
+    return;
+  }
   const problems = result.error.issues.map((issue) => {
     const label = issue.path
       .map((p, i) => (typeof p === "number" ? `[${p}]` : i > 0 ? `.${String(p)}` : String(p)))
@@ -72,4 +77,13 @@ export function checkCardFields(data: Record<string, unknown>): void {
   invalid(
     `${problems.slice(0, SHOWN).join("; ")}${more} (the editor's limits: a card over them could not be saved back)`,
   );
+}
+
+/**
+ * Exports wrap `data` in one more object, so deeper data would export a card no import accepts
+ * (found by fuzzing: a V1 card's unknown keys keep their depth, one level short of that).
+ */
+function checkDataDepth(data: Record<string, unknown>): void {
+  const problem = jsonValueProblem(data, MAX_JSON_DEPTH - 1);
+  if (problem !== null) invalid(`the card's data ${problem}, too deep for its own export`);
 }

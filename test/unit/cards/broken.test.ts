@@ -219,6 +219,15 @@ describe("JSON that is not a card", () => {
     );
   });
 
+  it("refuses a V1 card whose unknown keys are too deep for its V2 export (found by fuzzing)", () => {
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 98; i++) deep = [deep];
+    expectCardInvalid(
+      () => parseCardFile(jsonBytes({ name: "Deep V1", creatorcomment: { x: deep } }), "v1.json"),
+      /^v1\.json: the card's data is nested deeper than 99 levels, too deep for its own export/,
+    );
+  });
+
   it("drops blank tags with a warning, since the editor refuses them", () => {
     const parsed = parseCardFile(
       jsonBytes({ ...V2_CARD, data: { ...V2_CARD.data, tags: ["a", " ", "", "b"] } }),
