@@ -292,3 +292,46 @@ describe("PIPPA import over a character whose extensions were edited", () => {
     expect(pippa.first_submission_timestamp).toBe(1_674_795_200_000);
   });
 });
+
+describe("PIPPA characters stay editable", () => {
+  const line = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      submission_timestamp: 1_674_795_100_921,
+      categories: null,
+      bot_id: "L".repeat(43),
+      bot_name: "Long",
+      bot_greeting: "Hi.",
+      bot_definitions: null,
+      bot_description: null,
+      conversation: [{ message: "Hi.", is_human: false }],
+      ...fields,
+    });
+
+  it("refuses a line whose fields are longer than the editor allows, naming the field", async () => {
+    const path = join(temp.dir, "long.jsonl");
+    writeFileSync(
+      path,
+      `${line({ bot_name: "n".repeat(201) })}\n${line({ bot_greeting: "g".repeat(50_001) })}\n`,
+    );
+    const { report } = await importFile(path);
+    expect(report.refused).toEqual([
+      { line: 1, reason: "bot_name is 201 characters long (limit 200, the editor's for name)" },
+      {
+        line: 2,
+        reason: "bot_greeting is 50,001 characters long (limit 50,000, the editor's for first_mes)",
+      },
+    ]);
+  });
+
+  it("keeps the 200 most frequent greetings as alternates and every greeting in extensions.pippa", async () => {
+    const path = join(temp.dir, "greetings.jsonl");
+    const lines = Array.from({ length: 206 }, (_, i) =>
+      line({ bot_greeting: `Greeting ${i}.`, conversation: [{ message: `Turn ${i}.`, is_human: true }] }),
+    );
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    await importFile(path);
+    const card = byBot("L".repeat(43));
+    expect(card.data.alternate_greetings).toHaveLength(200);
+    expect((card.data.extensions.pippa as { greetings: unknown[] }).greetings).toHaveLength(206);
+  });
+});

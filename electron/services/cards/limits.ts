@@ -43,6 +43,13 @@ export function checkSize(what: string, bytes: number, limit: number, scope = ""
 }
 
 const EDITOR_FIELDS = Object.keys(cardDataPatchSchema.shape);
+
+type TextField = "name" | "description" | "first_mes" | "mes_example";
+
+/** The editor's longest text for a card field, in characters. */
+export function editorMaxLength(field: TextField): number {
+  return cardDataPatchSchema.shape[field].unwrap().maxLength ?? Number.POSITIVE_INFINITY;
+}
 const SHOWN = 3;
 
 /**

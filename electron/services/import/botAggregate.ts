@@ -27,6 +27,9 @@ export interface PippaExtension {
   conversation_count: number;
 }
 
+/** The editor's limit on alternate greetings (`cardDataPatchSchema`). */
+const MAX_ALTERNATES = 200;
+
 export class BotAggregate {
   private canonical: PippaExtension;
   private readonly greetings = new Map<string, { text: string; count: number }>();
@@ -97,7 +100,9 @@ export class BotAggregate {
     const c = this.canonical;
     const split = splitDefinitions(c.bot_definitions_raw ?? "");
     const description = normalizePlaceholders(c.bot_description_raw ?? "").trim();
-    const [first, ...alternates] = this.rankedGreetings().map((g) => g.text);
+    const [first, ...others] = this.rankedGreetings().map((g) => g.text);
+    // The editor takes at most MAX_ALTERNATES; every greeting stays in extensions.pippa.greetings.
+    const alternates = others.slice(0, MAX_ALTERNATES);
     const base: CardData = existing ? { ...existing.data } : emptyCardData(c.bot_name_raw.trim());
     const data: CardData = {
       ...base,

@@ -16,7 +16,7 @@ import { encodeMessages, type ReferenceSessionRepository } from "../../storage/r
 import { nestingProblem } from "../cards/jsonDepth";
 import { BotAggregate } from "./botAggregate";
 import { INVALID_UTF8, readLines } from "./lineReader";
-import { checkPippaRecord, type PippaRecord } from "./pippaRecord";
+import { checkPippaRecord, editorLimitProblem, type PippaRecord } from "./pippaRecord";
 import { normalizePlaceholders } from "./pippaText";
 import { readStoredExtension } from "./storedExtension";
 
@@ -80,19 +80,7 @@ export async function importPippaFile(options: PippaImportOptions): Promise<Impo
     for await (const line of readLines(options.path, options.signal)) {
       lastLine = line;
       if (line.text.trim() === "") continue;
-      const tooDeep = nestingProblem(line.text);
-      if (tooDeep !== null) {
-        state.refuse(line.number, tooDeep);
-        continue;
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line.text);
-      } catch (error) {
-        state.refuse(line.number, `not valid JSON (${(error as Error).message})`);
-        continue;
-      }
-      const record = checkPippaRecord(parsed);
+      const record = readRecord(line.text);
       if (typeof record === "string") {
         state.refuse(line.number, record);
         continue;
@@ -115,6 +103,21 @@ export async function importPippaFile(options: PippaImportOptions): Promise<Impo
   report.characterIds = [...state.touchedIds];
   report.elapsedMs = Math.round(performance.now() - started);
   return report;
+}
+
+/** The record on a line, or why the line is refused. */
+function readRecord(text: string): PippaRecord | string {
+  const tooDeep = nestingProblem(text);
+  if (tooDeep !== null) return tooDeep;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  const record = checkPippaRecord(parsed);
+  if (typeof record === "string") return record;
+  return editorLimitProblem(record) ?? record;
 }
 
 interface BotEntry {

@@ -2,6 +2,8 @@
  * One PIPPA line: the 8 keys of pippa.jsonl / pippa_deduped.jsonl (pippa-formats.md 1.2), checked
  * field by field so a refusal can say exactly what is wrong.
  */
+import { editorMaxLength } from "../cards/limits";
+
 export interface PippaMessage {
   message: string;
   is_human: boolean;
@@ -103,6 +105,26 @@ function checkConversation(conversation: unknown): string | null {
     if (typeof m !== "object" || m === null) return `conversation[${i}] must be an object`;
     if (typeof m.message !== "string") return `conversation[${i}].message must be a string`;
     if (typeof m.is_human !== "boolean") return `conversation[${i}].is_human must be true or false`;
+  }
+  return null;
+}
+
+/**
+ * Why the character a record builds could not be saved from the editor (a field longer than its
+ * limit there), or null. Not a PIPPA rule (the validator does not apply it): an import rule.
+ */
+export function editorLimitProblem(record: PippaRecord): string | null {
+  const fields = [
+    ["bot_name", record.bot_name.trim(), "name"],
+    ["bot_greeting", record.bot_greeting, "first_mes"],
+    ["bot_description", record.bot_description ?? "", "description"],
+    ["bot_definitions", record.bot_definitions ?? "", "mes_example"],
+  ] as const;
+  for (const [key, text, field] of fields) {
+    const limit = editorMaxLength(field);
+    if (text.length > limit) {
+      return `${key} is ${text.length.toLocaleString("en-US")} characters long (limit ${limit.toLocaleString("en-US")}, the editor's for ${field})`;
+    }
   }
   return null;
 }
