@@ -21,7 +21,8 @@ const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6})|([A-Za-z]{2,20}));/y;
 const IGNORABLE = /^\p{Default_Ignorable_Code_Point}$/u;
 const MARK = /^\p{M}$/u;
 const LATIN_LETTER = /^\p{sc=Latin}$/u;
-const ASCII_RUN = /[\x00-\x25\x27-\x7f]+/y;
+/** ASCII but "&" (which may start an entity). */
+const ASCII_RUN = /[^&\u0080-\uffff]+/y;
 
 /**
  * One source character folded. Accents are dropped from Latin letters only (elsewhere marks are
@@ -86,25 +87,31 @@ export function foldText(original: string): FoldedText {
     ASCII_RUN.lastIndex = i;
     const run = ASCII_RUN.exec(original);
     if (run) {
-      // ASCII (but "&"), the common case: only case folding applies, one unit for one.
+      // ASCII, the common case: only case folding applies, one unit for one.
       out.add(run[0].toLowerCase(), i, 0, true);
       const lastCode = run[0].charCodeAt(run[0].length - 1) | 0x20;
       lastLatin = lastCode >= 0x61 && lastCode <= 0x7a;
       i += run[0].length;
-      continue;
+    } else {
+      const entity = original.charCodeAt(i) === 0x26 ? decodeEntity(original, i) : null;
+      const end = entity ? entity.end : i + ((original.codePointAt(i) ?? 0) > 0xffff ? 2 : 1);
+      lastLatin = addFolded(out, entity ? entity.text : original.slice(i, end), i, end, lastLatin);
+      i = end;
     }
-    const entity = original.charCodeAt(i) === 0x26 ? decodeEntity(original, i) : null;
-    const end = entity ? entity.end : i + ((original.codePointAt(i) ?? 0) > 0xffff ? 2 : 1);
-    const source = entity ? entity.text : original.slice(i, end);
-    for (const ch of source) {
-      const piece = foldPiece(ch);
-      const text = lastLatin && piece.leadingMarks > 0 ? piece.text.slice(piece.leadingMarks) : piece.text;
-      if (text !== "") out.add(text, i, end, false);
-      if (piece.latin !== null) lastLatin = piece.latin;
-    }
-    i = end;
   }
   return out.finish();
+}
+
+/** Folds the characters of `source` (which stand for original[start, end)); returns the new Latin state. */
+function addFolded(out: Builder, source: string, start: number, end: number, lastLatin: boolean): boolean {
+  let latin = lastLatin;
+  for (const ch of source) {
+    const piece = foldPiece(ch);
+    const text = latin && piece.leadingMarks > 0 ? piece.text.slice(piece.leadingMarks) : piece.text;
+    if (text !== "") out.add(text, start, end, false);
+    if (piece.latin !== null) latin = piece.latin;
+  }
+  return latin;
 }
 
 function foldPiece(ch: string): Piece {

@@ -39,7 +39,8 @@ afterAll(async () => {
 
 function exported(text: string): string {
   const { records } = jsonLines(text);
-  return (records[0]?.conversation as { message: string }[]).map((m) => m.message).join("\n");
+  const conversation = (records[0]?.conversation ?? []) as { message: string }[];
+  return conversation.map((m) => m.message).join("\n");
 }
 
 describe("redaction of a name in disguise", () => {
