@@ -30,6 +30,15 @@ interface SessionRow {
 }
 
 const PREVIEW_CHARS = 140;
+/** The range of a JavaScript Date, in milliseconds either side of 1970. */
+const MAX_DATE_MS = 8.64e15;
+/**
+ * `submitted_at` as a date or NULL. Databases imported by older versions may hold values no Date
+ * can show (1e308, integers beyond 2^53 that node:sqlite cannot even read as a number), so every
+ * read goes through this.
+ */
+const SUBMITTED_AT = `CASE WHEN typeof(submitted_at) IN ('integer', 'real')
+  AND submitted_at BETWEEN -${MAX_DATE_MS} AND ${MAX_DATE_MS} THEN submitted_at END AS submitted_at`;
 
 /** Read-only reference sessions (imported PIPPA conversations), deduplicated by content hash. */
 export class ReferenceSessionRepository {
@@ -67,7 +76,7 @@ export class ReferenceSessionRepository {
   list(characterId: number): ReferenceSessionSummary[] {
     const rows = this.database.db
       .prepare(
-        `SELECT id, character_id, submitted_at, message_count, preview FROM reference_sessions
+        `SELECT id, character_id, ${SUBMITTED_AT}, message_count, preview FROM reference_sessions
          WHERE character_id = ? ORDER BY submitted_at, id`,
       )
       .all(characterId) as unknown as SessionRow[];
@@ -75,9 +84,12 @@ export class ReferenceSessionRepository {
   }
 
   get(sessionId: number): ReferenceSession {
-    const row = this.database.db.prepare("SELECT * FROM reference_sessions WHERE id = ?").get(sessionId) as
-      | SessionRow
-      | undefined;
+    const row = this.database.db
+      .prepare(
+        `SELECT id, character_id, ${SUBMITTED_AT}, message_count, preview, messages_json
+         FROM reference_sessions WHERE id = ?`,
+      )
+      .get(sessionId) as SessionRow | undefined;
     if (!row)
       throw new MasqueError("NOT_FOUND", `reference session ${sessionId} does not exist`, { sessionId });
     const pairs = JSON.parse(row.messages_json ?? "[]") as [number, string][];
@@ -85,11 +97,15 @@ export class ReferenceSessionRepository {
   }
 }
 
+function dateOrNull(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= MAX_DATE_MS ? value : null;
+}
+
 function toSummary(row: SessionRow): ReferenceSessionSummary {
   return {
     id: row.id,
     characterId: row.character_id,
-    submittedAt: row.submitted_at,
+    submittedAt: dateOrNull(row.submitted_at),
     messageCount: row.message_count,
     preview: row.preview,
   };

@@ -36,8 +36,13 @@ export function createSettingsStore(backend: SettingsBackend, dataDir: string): 
       if (!parsed.success) {
         throw new MasqueError("INVALID_INPUT", `settings: ${describeIssues(parsed.error.issues)}`);
       }
+      // A key given as undefined (Electron's structured clone carries them) means "no change":
+      // the store cannot hold undefined, and writing it would throw.
+      const changes = Object.fromEntries(
+        Object.entries(parsed.data).filter(([, value]) => value !== undefined),
+      );
       try {
-        backend.set(parsed.data);
+        backend.set(changes);
       } catch (error) {
         throw translateStorageError(error, dataDir);
       }

@@ -49,6 +49,7 @@ import type { PromptLoreReport } from "../domain/promptLore";
 import { type Settings, settingsPatchSchema } from "../domain/settings";
 import type { ApiError } from "../errors";
 import type { FlaggedSpan, NameReplacement, RedactionCounts } from "../redaction/types";
+import { jsonValueProblem } from "./jsonValue";
 
 /** Longest message a user can send, in characters. Longer text is refused, never truncated. */
 export const MAX_MESSAGE_CHARS = 65_536;
@@ -86,6 +87,11 @@ export type GenerationOptions = z.infer<typeof generationOptionsSchema>;
 const generationIdSchema = z.uuid("generationId must be a UUID").optional();
 
 const cardText = (max: number) => z.string().max(max);
+/** A free-form object stored as JSON: refused when too deep or holding what JSON cannot carry. */
+const jsonRecord = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const problem = jsonValueProblem(value);
+  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** The card fields the editor may change; `extensions` and `character_book` are replaced whole. */
 export const cardDataPatchSchema = z
@@ -103,8 +109,8 @@ export const cardDataPatchSchema = z
     tags: z.array(z.string().trim().min(1).max(100)).max(200),
     creator: cardText(500),
     character_version: cardText(200),
-    extensions: z.record(z.string(), z.unknown()),
-    character_book: z.record(z.string(), z.unknown()).nullable(),
+    extensions: jsonRecord,
+    character_book: jsonRecord.nullable(),
   })
   .partial()
   .strict();

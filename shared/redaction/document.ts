@@ -37,7 +37,7 @@ export function redactField(
     context: spanContext(text, m.start, m.end),
   }));
   const offsets = new Map<string, { start: number; end: number }>();
-  const flagged = scanPersonalData(named.text).map((span) => {
+  const flagged = scanPersonalData(named.text, nameList).map((span) => {
     const id = `${scope}:${span.start}-${span.end}`;
     offsets.set(id, { start: span.start, end: span.end });
     return {
@@ -72,7 +72,8 @@ export function countField(counts: RedactionCounts, field: RedactedField, accept
   counts.names += field.names.length;
   for (const span of field.flagged) {
     if (!accepted(span.id)) continue;
-    if (span.kind === "email") counts.emails++;
+    if (span.kind === "name") counts.names++;
+    else if (span.kind === "email") counts.emails++;
     else if (span.kind === "phone") counts.phones++;
     else if (span.kind === "url") counts.urls++;
     else counts.other++;

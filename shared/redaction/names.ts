@@ -6,15 +6,13 @@
  * that a CJK name is also replaced where it is only part of a longer word (さくら in さくらんぼ);
  * for a privacy filter that is the right side to err on.
  */
-import type { Span } from "./spans";
 
-const NO_SPACE_SCRIPTS = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}`;
-/** A "word" character for boundaries (needs the `v` flag for the set difference). */
-export const WORD_CHAR = String.raw`[[\p{L}\p{M}\p{N}_]--[${NO_SPACE_SCRIPTS}]]`;
+import { RESERVED_NAMES, WORD_CHAR } from "./boundaries";
+import { findFoldedNames } from "./foldedNames";
+import { dropOverlaps, replaceSpans, type Span } from "./spans";
+
 /** `{{user}}`, `{{char}}`…: never touched, so a name like "User" cannot nest placeholders. */
 const PLACEHOLDER = String.raw`\{\{[^\{\}\n]{0,40}\}\}`;
-/** Masque's default display name and the macro words are not personal. */
-const RESERVED = new Set(["user", "char", "you", "bot"]);
 const CYRILLIC_ENDINGS =
   "ами|ями|ого|его|ому|ему|ой|ей|ою|ею|ом|ем|ым|им|ых|их|ам|ям|ах|ях|а|я|ы|и|е|у|ю|о|ь|й";
 const MAX_CACHED = 16;
@@ -39,7 +37,7 @@ export function buildNameList(names: readonly string[]): string[] {
   const add = (candidate: string) => {
     const name = candidate.replace(/\s+/gu, " ").trim();
     const key = name.toLowerCase();
-    if (letterCount(name) < 2 || RESERVED.has(key) || /[{}]/.test(name) || seen.has(key)) return;
+    if (letterCount(name) < 2 || RESERVED_NAMES.has(key) || /[{}]/.test(name) || seen.has(key)) return;
     seen.set(key, name);
   };
   for (const raw of names) {
@@ -53,18 +51,27 @@ export function buildNameList(names: readonly string[]): string[] {
   return [...seen.values()].sort((a, b) => [...b].length - [...a].length || a.localeCompare(b));
 }
 
-/** Replaces every name of `list` (from `buildNameList`) by `{{user}}`. `text` should be NFC. */
+/**
+ * Replaces every name of `list` (from `buildNameList`) by `{{user}}`: as written (with the case
+ * forms of Cyrillic names), and disguised (see foldedNames.ts). Each replacement covers exactly
+ * the original characters of the name. `text` should be NFC.
+ */
 export function redactNames(text: string, list: readonly string[]): NameRedaction {
-  const matches: NameMatch[] = [];
-  if (list.length === 0 || text === "") return { text, matches };
+  if (list.length === 0 || text === "") return { text, matches: [] };
   const pattern = matcher(list);
-  pattern.lastIndex = 0;
-  const out = text.replace(pattern, (match: string, placeholder: string | undefined, offset: number) => {
-    if (placeholder !== undefined) return match;
-    matches.push({ start: offset, end: offset + match.length, text: match });
-    return "{{user}}";
-  });
-  return { text: out, matches };
+  const exact: Span[] = [];
+  for (const m of text.matchAll(pattern)) {
+    if (m[1] === undefined && m[0].length > 0) exact.push({ start: m.index, end: m.index + m[0].length });
+  }
+  const spans = dropOverlaps([...exact, ...findFoldedNames(text, list)]);
+  const matches = spans.map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
+  return {
+    text: replaceSpans(
+      text,
+      spans.map((s) => ({ ...s, replacement: "{{user}}" })),
+    ),
+    matches,
+  };
 }
 
 const cache = new Map<string, RegExp>();

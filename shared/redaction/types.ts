@@ -1,5 +1,6 @@
 /** Shapes shared by the redaction code, the export service and (later) the review UI. */
-export type PersonalDataKind = "email" | "phone" | "url" | "handle" | "ip" | "address";
+/** `name`: a near miss of one of the user's names (see nearMiss.ts). */
+export type PersonalDataKind = "email" | "phone" | "url" | "handle" | "ip" | "address" | "name";
 
 /** A span of text that looks like personal data; `start`/`end` are UTF-16 offsets. */
 export interface PersonalDataSpan {
@@ -17,6 +18,7 @@ export const PLACEHOLDERS: Record<PersonalDataKind, string> = {
   handle: "[HANDLE]",
   ip: "[IP]",
   address: "[ADDRESS]",
+  name: "{{user}}",
 };
 
 /** Where a piece of exported text comes from. Character fields have `chatId: null`. */
@@ -49,6 +51,7 @@ export interface FlaggedSpan extends ExportLocation {
 }
 
 export interface RedactionCounts {
+  /** Names replaced, near misses accepted included. */
   names: number;
   emails: number;
   phones: number;

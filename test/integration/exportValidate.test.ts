@@ -83,6 +83,20 @@ describe("files.validatePippa", () => {
     expect(result.invalidCount).toBe(9);
   });
 
+  it("refuses a line whose bytes are not UTF-8, and accepts a U+FFFD that is written as such", async () => {
+    const good = Buffer.from(`${record({ bot_greeting: "a \uFFFD is fine" })}\n`);
+    const bad = Buffer.from(`${record({ bot_greeting: "caf#" })}\n`);
+    bad[bad.indexOf("#")] = 0xe9;
+    const result = await validate(file("latin1.jsonl", Buffer.concat([good, bad])));
+    expect(result).toMatchObject({ lines: 2, valid: 1, invalidCount: 1, warningCount: 0 });
+    expect(result.invalid).toEqual([
+      {
+        line: 2,
+        reason: "bytes that are not UTF-8 (PIPPA's loader reads the file as UTF-8 and would stop here)",
+      },
+    ]);
+  });
+
   it("warns about what PIPPA's loader tolerates in foreign files, and refuses it in strict mode", async () => {
     const path = file(
       "foreign.jsonl",

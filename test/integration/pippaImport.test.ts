@@ -5,6 +5,7 @@ import { importPippaFile } from "../../electron/services/import/pippaImporter";
 import { CharacterRepository } from "../../electron/storage/characterRepository";
 import { type Database, openDatabase } from "../../electron/storage/database";
 import { ReferenceSessionRepository } from "../../electron/storage/referenceSessionRepository";
+import { emptyCardData } from "../../shared/domain/card";
 import { BOT_IDS, EXPECTED, quirkFile } from "../fixtures/pippa/quirks";
 import { makeTempDir } from "../helpers/tempDir";
 
@@ -198,5 +199,139 @@ describe("PIPPA import", () => {
     const { report } = await importFile(path);
     expect(report.sessions.added + partial.sessions.added).toBe(EXPECTED.sessionsAdded);
     expect(characters.list()).toHaveLength(EXPECTED.characters);
+  });
+});
+
+describe("PIPPA timestamps that are no dates", () => {
+  const line = (timestamp: string, text: string) =>
+    `{"submission_timestamp":${timestamp},"categories":null,"bot_id":"${"T".repeat(43)}","bot_name":"Clock",` +
+    `"bot_greeting":"Tick.","bot_definitions":null,"bot_description":null,` +
+    `"conversation":[{"message":"Tick.","is_human":false},{"message":"${text}","is_human":true}]}`;
+  const absurd = [
+    "1e308",
+    "-5",
+    "1.5",
+    "9007199254740993",
+    '"9999999999999999"',
+    "1e400",
+    `"${"9".repeat(40)}"`,
+  ];
+
+  it("repairs each to an unknown date with a warning naming its line, and keeps the conversation", async () => {
+    const path = join(temp.dir, "clock.jsonl");
+    const lines = [line("1674795100921", "valid"), ...absurd.map((t, i) => line(t, `absurd ${i}`))];
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    const { report } = await importFile(path);
+    expect(report.refusedCount).toBe(0);
+    expect(report.sessions.added).toBe(lines.length);
+    expect(report.warnings).toHaveLength(absurd.length);
+    absurd.forEach((_, i) => {
+      expect(report.warnings[i]).toMatch(new RegExp(`^line ${i + 2}: submission_timestamp .+ unknown date$`));
+    });
+    expect(report.warnings[0]).toContain("1e+308 is after the year 275760");
+    expect(report.warnings[1]).toContain("-5 is before 1970");
+    expect(report.warnings[2]).toContain("1.5 is not a whole number");
+    expect(report.warnings[3]).toContain("9007199254740992 is after the year 275760");
+    expect(report.warnings[5]).toContain("Infinity is not a date");
+    const clock = byBot("T".repeat(43));
+    const list = sessions.list(clock.id);
+    expect(list.map((s) => s.submittedAt)).toEqual([...absurd.map(() => null), 1_674_795_100_921]);
+    for (const s of list) expect(sessions.get(s.id).submittedAt).toBe(s.submittedAt);
+    const pippa = clock.data.extensions.pippa as Record<string, unknown>;
+    expect(pippa.first_submission_timestamp).toBe(1_674_795_100_921);
+    expect(pippa.last_submission_timestamp).toBe(1_674_795_100_921);
+  });
+
+  it("never hands out a stored value a Date cannot show (databases imported before the fix)", () => {
+    const id = characters.create(
+      { spec: "chara_card_v2", spec_version: "2.0", data: emptyCardData("Old") },
+      { source: "pippa", sourceKey: "pippa:old" },
+    ).id;
+    const stored: unknown[] = [
+      1e308,
+      -1e300,
+      9_007_199_254_740_993n,
+      9_223_372_036_854_775_807n,
+      -(2n ** 63n),
+      "soon",
+    ];
+    const insert = database.db.prepare(
+      `INSERT INTO reference_sessions (character_id, content_hash, submitted_at, message_count, preview, messages_json, imported_at)
+       VALUES (?, ?, ?, 1, 'p', '[[1,"hi"]]', 0)`,
+    );
+    for (const [i, value] of stored.entries()) insert.run(id, `h${i}`, value as number);
+    const list = sessions.list(id);
+    expect(list).toHaveLength(stored.length);
+    for (const s of list) {
+      expect(s.submittedAt).toBeNull();
+      expect(sessions.get(s.id).submittedAt).toBeNull();
+    }
+  });
+});
+
+describe("PIPPA import over a character whose extensions were edited", () => {
+  it("rebuilds the card instead of failing when extensions.pippa has the wrong shapes", async () => {
+    const path = writeQuirks();
+    await importFile(path);
+    const a = byBot(BOT_IDS.A);
+    const broken = {
+      greetings: "x",
+      categories: 7,
+      first_submission_timestamp: "soon",
+      conversation_count: -1,
+    };
+    characters.replaceCard(a.id, { ...a, data: { ...a.data, extensions: { pippa: broken } } });
+    const extra = join(temp.dir, "extra.jsonl");
+    const line = JSON.parse(quirkFile(false).toString("utf8").split("\n")[1] as string);
+    line.conversation.push({ message: "One more turn.", is_human: true });
+    writeFileSync(extra, `${JSON.stringify(line)}\n`);
+    const { report } = await importFile(extra);
+    expect(report).toMatchObject({ sessions: { added: 1 }, characters: { created: 0, updated: 1 } });
+    const pippa = byBot(BOT_IDS.A).data.extensions.pippa as Record<string, unknown>;
+    expect(pippa.conversation_count).toBe(1);
+    expect(pippa.first_submission_timestamp).toBe(1_674_795_200_000);
+  });
+});
+
+describe("PIPPA characters stay editable", () => {
+  const line = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      submission_timestamp: 1_674_795_100_921,
+      categories: null,
+      bot_id: "L".repeat(43),
+      bot_name: "Long",
+      bot_greeting: "Hi.",
+      bot_definitions: null,
+      bot_description: null,
+      conversation: [{ message: "Hi.", is_human: false }],
+      ...fields,
+    });
+
+  it("refuses a line whose fields are longer than the editor allows, naming the field", async () => {
+    const path = join(temp.dir, "long.jsonl");
+    writeFileSync(
+      path,
+      `${line({ bot_name: "n".repeat(201) })}\n${line({ bot_greeting: "g".repeat(50_001) })}\n`,
+    );
+    const { report } = await importFile(path);
+    expect(report.refused).toEqual([
+      { line: 1, reason: "bot_name is 201 characters long (limit 200, the editor's for name)" },
+      {
+        line: 2,
+        reason: "bot_greeting is 50,001 characters long (limit 50,000, the editor's for first_mes)",
+      },
+    ]);
+  });
+
+  it("keeps the 200 most frequent greetings as alternates and every greeting in extensions.pippa", async () => {
+    const path = join(temp.dir, "greetings.jsonl");
+    const lines = Array.from({ length: 206 }, (_, i) =>
+      line({ bot_greeting: `Greeting ${i}.`, conversation: [{ message: `Turn ${i}.`, is_human: true }] }),
+    );
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    await importFile(path);
+    const card = byBot("L".repeat(43));
+    expect(card.data.alternate_greetings).toHaveLength(200);
+    expect((card.data.extensions.pippa as { greetings: unknown[] }).greetings).toHaveLength(206);
   });
 });

@@ -1,4 +1,5 @@
 import { invalid } from "./cardError";
+import { nestingProblem } from "./jsonDepth";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -24,6 +25,8 @@ export function decodeUtf8(bytes: Uint8Array, label: string): string {
 }
 
 export function parseJsonText(text: string, label: string): unknown {
+  const tooDeep = nestingProblem(text);
+  if (tooDeep !== null) invalid(`${label} is refused: ${tooDeep}`);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -3,6 +3,7 @@ import type { CharacterCard } from "../../../shared/domain/card";
 import { CardFormatError, invalid } from "./cardError";
 import { toV3Data } from "./convert";
 import { decodeBase64, decodeUtf8, parseJsonText } from "./decode";
+import { base64Length, CARD_LIMITS, checkSize } from "./limits";
 import { guessMime } from "./mime";
 import { normalizeCard } from "./normalize";
 import { encodePng, type PngChunk, readPngChunks } from "./png";
@@ -32,8 +33,12 @@ export function parsePngCard(bytes: Uint8Array, warn: Warn): Omit<ParsedCard, "w
     else if (kind !== null) found[kind].push(chunk);
     else kept.push(chunk);
   }
+  const total = assets.reduce((sum, asset) => sum + asset.data.length, 0);
+  checkSize("the asset chunks together", total, CARD_LIMITS.totalAssetBytes, " for all of a card's assets");
   const card = pickCard(found, warn);
-  return { card, avatar: { mime: "image/png", data: encodePng(kept) }, assets };
+  const avatar = encodePng(kept);
+  checkSize("the image", avatar.length, CARD_LIMITS.avatarBytes, " for a card's picture");
+  return { card, avatar: { mime: "image/png", data: avatar }, assets };
 }
 
 function pickCard(found: Record<"chara" | "ccv3", PngChunk[]>, warn: Warn): CharacterCard {
@@ -71,13 +76,22 @@ function pickCard(found: Record<"chara" | "ccv3", PngChunk[]>, warn: Warn): Char
 function attempt(chunk: PngChunk, kind: "chara" | "ccv3"): Attempt {
   const warnings: string[] = [];
   try {
-    const text = textValue(chunk);
+    // Checked before anything is decoded: base64 of the largest JSON a card may have.
+    checkSize(
+      "the chunk",
+      chunk.data.length,
+      base64Length(CARD_LIMITS.jsonBytes),
+      " for a card's text chunk",
+    );
+    const text = textValue(chunk, CARD_LIMITS.jsonBytes);
     let json: unknown;
     if (text.trimStart().startsWith("{")) {
       warnings.push(`${kind} chunk held plain JSON instead of base64`);
       json = parseJsonText(text, "its text");
     } else {
-      json = parseJsonText(decodeUtf8(decodeBase64(text, "its text"), "its text"), "its text");
+      const bytes = decodeBase64(text, "its text");
+      checkSize("its JSON", bytes.length, CARD_LIMITS.jsonBytes);
+      json = parseJsonText(decodeUtf8(bytes, "its text"), "its text");
     }
     return { card: normalizeCard(json, (message) => warnings.push(message)), warnings };
   } catch (error) {
@@ -98,8 +112,10 @@ function readAssetChunk(chunk: PngChunk, assets: CardFile[], warn: Warn): void {
     warn(`PNG asset chunk "${keyword}" skipped: duplicate path`);
     return;
   }
+  const limit = base64Length(CARD_LIMITS.assetBytes);
+  checkSize(`PNG asset chunk "${keyword}"`, chunk.data.length, limit, " per asset (as base64)");
   try {
-    const data = decodeBase64(textValue(chunk), "its text");
+    const data = decodeBase64(textValue(chunk, limit), "its text");
     assets.push({ path, mime: guessMime(data, path), data });
   } catch (error) {
     if (!(error instanceof CardFormatError)) throw error;

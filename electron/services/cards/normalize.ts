@@ -1,4 +1,5 @@
 import type { CardData, CharacterCard } from "../../../shared/domain/card";
+import { assetUriConcern } from "./assetUri";
 import { repairCharacterBook } from "./book";
 import { describeValue, invalid, isRecord } from "./cardError";
 import { repairObject, repairString, repairStringList } from "./repair";
@@ -38,12 +39,15 @@ export function normalizeCard(raw: unknown, warn: Warn): CharacterCard {
   const at = (key: string) => ({ obj: data, key, label: key, warn, quietIfMissing: quietV2 });
   repairStringList(at("alternate_greetings"), false);
   repairStringList(at("tags"), true);
+  dropBlankTags(data, warn);
   repairObject(at("extensions"));
   repairCharacterBook(data, version === 3, warn);
   if (version === 3 || data.group_only_greetings !== undefined) {
     repairStringList(at("group_only_greetings"), false);
   }
-  if (version === 3) repairAssets(data, warn);
+  // `assets` is V3's, but a V2 card may carry it: checked alike, since a V3 export keeps it
+  // (found by fuzzing: a V2 card with a broken asset list exported a V3 card that could not be read).
+  repairAssets(data, warn);
   return version === 3
     ? { spec: "chara_card_v3", spec_version: specVersion3(raw.spec_version, warn), data: data as CardData }
     : { spec: "chara_card_v2", spec_version: specVersion2(raw, version, warn), data: data as CardData };
@@ -102,6 +106,15 @@ function repairName(data: Record<string, unknown>, raw: Record<string, unknown>,
   if (String(data.name).trim() === "") invalid("missing name (name is empty)");
 }
 
+/** The editor refuses blank tags, so an imported card drops them (with a warning) to stay editable. */
+function dropBlankTags(data: Record<string, unknown>, warn: Warn): void {
+  const tags = data.tags as string[];
+  const kept = tags.filter((tag) => tag.trim() !== "");
+  if (kept.length === tags.length) return;
+  warn(`tags: ${tags.length - kept.length} blank tag${tags.length - kept.length === 1 ? "" : "s"} removed`);
+  data.tags = kept;
+}
+
 function repairAssets(data: Record<string, unknown>, warn: Warn): void {
   const assets = data.assets;
   if (assets === undefined) return;
@@ -115,6 +128,11 @@ function repairAssets(data: Record<string, unknown>, warn: Warn): void {
     if (!isRecord(asset)) invalid(`assets[${i}] must be an object, not ${describeValue(asset)}`);
     if (typeof asset.uri !== "string")
       invalid(`assets[${i}].uri must be a string, not ${describeValue(asset.uri)}`);
+    const concern = assetUriConcern(asset.uri);
+    if (concern !== null) {
+      const name = typeof asset.name === "string" && asset.name !== "" ? ` ("${asset.name}")` : "";
+      warn(`assets[${i}]${name} ${concern}; kept in the card, never opened or fetched`);
+    }
   });
 }
 

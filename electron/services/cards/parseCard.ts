@@ -3,6 +3,7 @@ import { CardFormatError, invalid } from "./cardError";
 import { decodeUtf8, parseJsonText } from "./decode";
 import { parseCharx } from "./importCharx";
 import { parsePngCard } from "./importPng";
+import { CARD_LIMITS, checkCardFields, checkSize } from "./limits";
 import { normalizeCard } from "./normalize";
 import { hasPngSignature } from "./png";
 import type { ParsedCard, SniffedKind } from "./types";
@@ -31,21 +32,29 @@ export function parseCardFile(bytes: Uint8Array, fileName: string): ParsedCard {
     warnings.push(message);
   };
   try {
-    const kind = sniffCardKind(bytes);
-    if (kind === "png") return { ...parsePngCard(bytes, warn), warnings };
-    if (kind === "zip") return { ...parseCharx(bytes, warn), warnings };
-    if (kind === "json") {
-      const json = parseJsonText(decodeUtf8(bytes, "the file"), "the file");
-      return { card: normalizeCard(json, warn), avatar: null, assets: [], warnings };
-    }
-    return invalid(
-      bytes.length === 0
-        ? "the file is empty"
-        : "not a character card (expected a PNG, a CHARX zip or a JSON file)",
-    );
+    checkSize("the file", bytes.length, CARD_LIMITS.fileBytes, " for a card file");
+    const parsed = parseByKind(bytes, warn);
+    checkCardFields(parsed.card.data);
+    return { ...parsed, warnings };
   } catch (error) {
     if (error instanceof CardFormatError)
       throw new MasqueError("CARD_INVALID", `${fileName}: ${error.message}`);
     throw error;
   }
+}
+
+function parseByKind(bytes: Uint8Array, warn: (message: string) => void): Omit<ParsedCard, "warnings"> {
+  const kind = sniffCardKind(bytes);
+  if (kind === "png") return parsePngCard(bytes, warn);
+  if (kind === "zip") return parseCharx(bytes, warn);
+  if (kind === "json") {
+    checkSize("the file", bytes.length, CARD_LIMITS.jsonBytes, " for a card's JSON");
+    const json = parseJsonText(decodeUtf8(bytes, "the file"), "the file");
+    return { card: normalizeCard(json, warn), avatar: null, assets: [] };
+  }
+  return invalid(
+    bytes.length === 0
+      ? "the file is empty"
+      : "not a character card (expected a PNG, a CHARX zip or a JSON file)",
+  );
 }

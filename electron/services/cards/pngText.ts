@@ -1,11 +1,9 @@
 import { inflateSync } from "node:zlib";
+import { formatBytes } from "../../../shared/format/bytes";
 import { invalid } from "./cardError";
 import type { PngChunk } from "./png";
 
 export const TEXT_CHUNK_TYPES = new Set(["tEXt", "zTXt", "iTXt"]);
-
-/** Card text larger than this after decompression is refused (a zTXt/iTXt bomb guard). */
-const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
 const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -33,14 +31,17 @@ export function cardChunkKind(chunk: PngChunk): CardChunkKind | null {
   return null;
 }
 
-/** The text of a tEXt (Latin-1), zTXt (zlib, Latin-1) or iTXt (UTF-8, maybe zlib) chunk. */
-export function textValue(chunk: PngChunk): string {
+/**
+ * The text of a tEXt (Latin-1), zTXt (zlib, Latin-1) or iTXt (UTF-8, maybe zlib) chunk.
+ * Compressed text is inflated up to `maxBytes` and refused beyond (a zTXt/iTXt bomb guard).
+ */
+export function textValue(chunk: PngChunk, maxBytes: number): string {
   const data = chunk.data;
   const nul = data.indexOf(0);
   if (chunk.type === "tEXt") return latin1.decode(data.subarray(nul + 1));
   if (chunk.type === "zTXt") {
     if (data[nul + 1] !== 0) invalid("zTXt chunk uses an unknown compression method");
-    return latin1.decode(inflate(data.subarray(nul + 2)));
+    return latin1.decode(inflate(data.subarray(nul + 2), maxBytes));
   }
   const compressed = data[nul + 1] === 1;
   if (compressed && data[nul + 2] !== 0) invalid("iTXt chunk uses an unknown compression method");
@@ -49,17 +50,23 @@ export function textValue(chunk: PngChunk): string {
   if (keywordEnd === -1) invalid("iTXt chunk is malformed");
   const raw = data.subarray(keywordEnd + 1);
   try {
-    return utf8.decode(compressed ? inflate(raw) : raw);
+    return utf8.decode(compressed ? inflate(raw, maxBytes) : raw);
   } catch {
     return invalid("iTXt chunk text is not valid UTF-8");
   }
 }
 
-function inflate(data: Uint8Array): Uint8Array {
+function inflate(data: Uint8Array, maxBytes: number): Uint8Array {
   try {
-    return inflateSync(data, { maxOutputLength: MAX_TEXT_BYTES });
-  } catch {
-    return invalid("compressed text chunk is corrupt or too large");
+    return inflateSync(data, { maxOutputLength: maxBytes });
+  } catch (error) {
+    const tooBig =
+      error instanceof RangeError || (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
+    return invalid(
+      tooBig
+        ? `compressed text chunk inflates beyond ${formatBytes(maxBytes)}, the limit`
+        : "compressed text chunk is corrupt",
+    );
   }
 }
 

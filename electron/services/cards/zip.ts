@@ -1,6 +1,7 @@
 import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 import { formatBytes } from "../../../shared/format/bytes";
 import { invalid } from "./cardError";
+import { CARD_LIMITS } from "./limits";
 import { unsafePathReason } from "./safePath";
 
 export interface ZipEntry {
@@ -8,18 +9,33 @@ export interface ZipEntry {
   data: Uint8Array;
 }
 
+/** An entry whose sizes are known from the central directory; `read()` inflates and checks it. */
+export interface ZipEntryRef {
+  path: string;
+  /** Uncompressed size as declared (inflation stops there, so a lie cannot blow up memory). */
+  size: number;
+  read(): Uint8Array;
+}
+
 export interface ZipLimits {
   maxEntries: number;
   maxTotalBytes: number;
 }
 
-export const ZIP_LIMITS: ZipLimits = { maxEntries: 2000, maxTotalBytes: 200 * 1024 * 1024 };
+export const ZIP_LIMITS: ZipLimits = {
+  maxEntries: 2000,
+  maxTotalBytes: CARD_LIMITS.totalAssetBytes + CARD_LIMITS.jsonBytes,
+};
 
 const EOCD_SIG = 0x06054b50;
 const CENTRAL_SIG = 0x02014b50;
 const LOCAL_SIG = 0x04034b50;
 const FLAG_ENCRYPTED = 0x1;
 const FLAG_UTF8 = 0x800;
+/** "Version made by" host 3 is Unix: the high 16 bits of the external attributes are st_mode. */
+const HOST_UNIX = 3;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
 /** 1980-01-01 00:00 in DOS format: exports are byte-for-byte reproducible. */
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 
@@ -28,6 +44,7 @@ const latin1 = new TextDecoder("latin1");
 
 interface CentralEntry {
   path: string;
+  rawName: Uint8Array;
   flags: number;
   method: number;
   crc: number;
@@ -37,11 +54,17 @@ interface CentralEntry {
 }
 
 /**
- * Reads a zip in memory: stored and deflated entries only, no encryption, no ZIP64, no multi-disk.
- * Directory entries are skipped. Entry paths, counts and sizes are checked before anything is inflated,
- * and inflation is capped at each entry's declared size, so a lying header cannot blow up memory.
+ * Reads a zip in memory: stored and deflated entries only, no encryption, no ZIP64, no multi-disk,
+ * no symbolic links. Directory entries are skipped. Entry paths, counts and sizes are checked before
+ * anything is inflated, and inflation is capped at each entry's declared size, so a lying header
+ * cannot blow up memory.
  */
 export function readZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ZipEntry[] {
+  return listZip(bytes, limits).map((entry) => ({ path: entry.path, data: entry.read() }));
+}
+
+/** The entries of a zip with their declared sizes, checked as in `readZip`; nothing is inflated yet. */
+export function listZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ZipEntryRef[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEocd(bytes, view);
   const count = view.getUint16(eocd + 10, true);
@@ -66,12 +89,12 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ZipE
     );
   }
   const seen = new Set<string>();
-  const out: ZipEntry[] = [];
+  const out: ZipEntryRef[] = [];
   for (const entry of entries) {
     if (seen.has(entry.path)) invalid(`zip has a duplicate entry "${entry.path}"`);
     seen.add(entry.path);
     if (entry.path.endsWith("/")) continue;
-    out.push({ path: entry.path, data: extract(bytes, view, entry) });
+    out.push({ path: entry.path, size: entry.size, read: () => extract(bytes, view, entry) });
   }
   return out;
 }
@@ -101,11 +124,17 @@ function readCentralDirectory(
     const commentLength = view.getUint16(pos + 32, true);
     if (pos + 46 + nameLength > bytes.length) invalid("zip is corrupt (truncated central directory)");
     const flags = view.getUint16(pos + 8, true);
-    const path = decodeName(bytes.subarray(pos + 46, pos + 46 + nameLength), flags);
+    const rawName = bytes.subarray(pos + 46, pos + 46 + nameLength);
+    const path = decodeName(rawName, flags);
     const reason = unsafePathReason(path, true);
-    if (reason !== null) invalid(`zip entry "${path}" is refused: its path ${reason}`);
+    if (reason !== null) invalid(`zip entry "${visible(path)}" is refused: its path ${reason}`);
+    const unixMode = view.getUint8(pos + 5) === HOST_UNIX ? view.getUint32(pos + 38, true) >>> 16 : 0;
+    if ((unixMode & S_IFMT) === S_IFLNK) {
+      invalid(`zip entry "${path}" is refused: it is a symbolic link, and links are not followed`);
+    }
     const entry: CentralEntry = {
       path,
+      rawName,
       flags,
       method: view.getUint16(pos + 10, true),
       crc: view.getUint32(pos + 16, true),
@@ -124,6 +153,12 @@ function readCentralDirectory(
   return entries;
 }
 
+/** A name as it can be shown in a message: control characters (NUL included) as \u escapes. */
+function visible(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: showing control characters is the point
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function decodeName(raw: Uint8Array, flags: number): string {
   try {
     return utf8.decode(raw);
@@ -138,7 +173,12 @@ function extract(bytes: Uint8Array, view: DataView, entry: CentralEntry): Uint8A
   if (at + 30 > bytes.length || view.getUint32(at, true) !== LOCAL_SIG) {
     invalid(`zip entry "${entry.path}" is corrupt (bad local header)`);
   }
-  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+  const localNameLength = view.getUint16(at + 26, true);
+  const localName = bytes.subarray(at + 30, Math.min(bytes.length, at + 30 + localNameLength));
+  if (Buffer.compare(localName, entry.rawName) !== 0) {
+    invalid(`zip entry "${entry.path}" is refused: its local header names another file`);
+  }
+  const start = at + 30 + localNameLength + view.getUint16(at + 28, true);
   const end = start + entry.compressedSize;
   if (end > bytes.length) invalid(`zip entry "${entry.path}" is truncated`);
   const raw = bytes.subarray(start, end);

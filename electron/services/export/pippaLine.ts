@@ -7,6 +7,7 @@
  */
 import { scanPersonalData } from "../../../shared/redaction/scan";
 import type { PersonalDataSpan } from "../../../shared/redaction/types";
+import { nestingProblem } from "../cards/jsonDepth";
 import { checkPippaRecord, PIPPA_KEYS } from "../import/pippaRecord";
 
 export interface LineVerdict {
@@ -18,6 +19,8 @@ const EXAMPLES_SHOWN = 3;
 
 export function checkPippaLine(text: string, strict: boolean): LineVerdict {
   const warnings: string[] = [];
+  const tooDeep = nestingProblem(text);
+  if (tooDeep !== null) return { error: tooDeep, warnings };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -23,15 +23,17 @@ class Collector {
 
   constructor(readonly strict: boolean) {}
 
-  line(number: number, text: string): void {
+  /** `notUtf8`: the line's bytes were not all UTF-8 (PIPPA's loader reads UTF-8 strictly and stops). */
+  line(number: number, text: string, notUtf8 = false): void {
     this.result.lines = number;
     if (text.trim() === "") {
       this.problem(number, "blank line (PIPPA has one record per line)");
       return;
     }
     const verdict = checkPippaLine(text, this.strict);
-    if (verdict.error === null) this.result.valid++;
-    else this.invalid(number, verdict.error);
+    const error = [notUtf8 ? NOT_UTF8 : null, verdict.error].filter((e) => e !== null).join("; ");
+    if (error === "") this.result.valid++;
+    else this.invalid(number, error);
     for (const warning of verdict.warnings) this.warning(number, warning);
   }
 
@@ -70,6 +72,7 @@ const BOM = "a UTF-8 byte-order mark (PIPPA files have none)";
 const CRLF = "line ends with CRLF (PIPPA uses \\n)";
 const CR = "line ends with a lone CR (PIPPA uses \\n)";
 const NO_FINAL_NEWLINE = "the last line has no \\n";
+const NOT_UTF8 = "bytes that are not UTF-8 (PIPPA's loader reads the file as UTF-8 and would stop here)";
 
 export async function validatePippaFile(path: string, strict = false): Promise<PippaValidation> {
   const info = await stat(path).catch(() => null);
@@ -84,8 +87,7 @@ export async function validatePippaFile(path: string, strict = false): Promise<P
     let previous = bom ? 3 : 0;
     if (bom) collector.problem(1, BOM);
     for await (const line of readLines(path)) {
-      collector.line(line.number, line.text);
-      if (line.text.includes("\uFFFD")) collector.warning(line.number, "contains U+FFFD: invalid UTF-8?");
+      collector.line(line.number, line.text, line.invalidUtf8);
       const ending = line.bytesDone - previous - Buffer.byteLength(line.text);
       previous = line.bytesDone;
       if (ending === 2) collector.fileProblem(line.number, CRLF);

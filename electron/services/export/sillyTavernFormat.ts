@@ -59,9 +59,20 @@ const HUMANIZED =
   /^(\d{4})-(\d{1,2})-(\d{1,2})\s*@\s*(\d{1,2})h\s*(\d{1,2})m\s*(\d{1,2})s(?:\s*(\d{1,3})ms)?$/;
 const AM_PM = /^([A-Za-z]+)\s+(\d{1,2}),\s*(\d{4})\s+(\d{1,2}):(\d{2})\s*([ap]m)$/i;
 
-/** Milliseconds from any date SillyTavern has written (ms numbers, humanized, am/pm, ISO), or null. */
+/** The range of a JavaScript Date, in milliseconds either side of 1970. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Milliseconds from any date SillyTavern has written (ms numbers, humanized, am/pm, ISO), or null
+ * when it is none, or one a Date cannot hold (a chat dated 1e300 would break every reader).
+ */
 export function parseStDate(value: unknown): number | null {
-  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  const ms = parseAnyStDate(value);
+  return ms !== null && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : null;
+}
+
+function parseAnyStDate(value: unknown): number | null {
+  if (typeof value === "number") return value;
   if (typeof value !== "string" || value.trim() === "") return null;
   const text = value.trim();
   if (/^\d{10,16}$/.test(text)) return Number(text);

@@ -17,14 +17,18 @@ export interface PippaExtension {
   bot_definitions_raw: string | null;
   bot_description_raw: string | null;
   categories_raw: string[] | null;
-  canonical_submission_timestamp: number;
-  /** Earliest and latest submission seen (each session keeps its own). */
-  first_submission_timestamp: number;
-  last_submission_timestamp: number;
+  /** Null when the line's timestamp was not a date (the import repaired it to "unknown"). */
+  canonical_submission_timestamp: number | null;
+  /** Earliest and latest submission seen (each session keeps its own); null when none was a date. */
+  first_submission_timestamp: number | null;
+  last_submission_timestamp: number | null;
   greetings: { text: string; count: number }[];
   categories: string[];
   conversation_count: number;
 }
+
+/** The editor's limit on alternate greetings (`cardDataPatchSchema`). */
+const MAX_ALTERNATES = 200;
 
 export class BotAggregate {
   private canonical: PippaExtension;
@@ -38,8 +42,8 @@ export class BotAggregate {
     for (const g of previous?.greetings ?? []) this.greetings.set(greetingKey(g.text), { ...g });
     for (const c of previous?.categories ?? []) this.categories.set(c.toLowerCase(), c);
     if (previous) {
-      this.firstTimestamp = previous.first_submission_timestamp;
-      this.lastTimestamp = previous.last_submission_timestamp;
+      this.firstTimestamp = previous.first_submission_timestamp ?? Number.POSITIVE_INFINITY;
+      this.lastTimestamp = previous.last_submission_timestamp ?? Number.NEGATIVE_INFINITY;
     }
   }
 
@@ -52,8 +56,10 @@ export class BotAggregate {
       };
     }
     this.canonical.conversation_count++;
-    this.firstTimestamp = Math.min(this.firstTimestamp, record.submission_timestamp);
-    this.lastTimestamp = Math.max(this.lastTimestamp, record.submission_timestamp);
+    if (record.submission_timestamp !== null) {
+      this.firstTimestamp = Math.min(this.firstTimestamp, record.submission_timestamp);
+      this.lastTimestamp = Math.max(this.lastTimestamp, record.submission_timestamp);
+    }
     for (const c of record.categories ?? []) {
       const tag = c.trim();
       if (tag && !this.categories.has(tag.toLowerCase())) this.categories.set(tag.toLowerCase(), tag);
@@ -94,7 +100,9 @@ export class BotAggregate {
     const c = this.canonical;
     const split = splitDefinitions(c.bot_definitions_raw ?? "");
     const description = normalizePlaceholders(c.bot_description_raw ?? "").trim();
-    const [first, ...alternates] = this.rankedGreetings().map((g) => g.text);
+    const [first, ...others] = this.rankedGreetings().map((g) => g.text);
+    // The editor takes at most MAX_ALTERNATES; every greeting stays in extensions.pippa.greetings.
+    const alternates = others.slice(0, MAX_ALTERNATES);
     const base: CardData = existing ? { ...existing.data } : emptyCardData(c.bot_name_raw.trim());
     const data: CardData = {
       ...base,
@@ -146,7 +154,7 @@ function rank(record: PippaRecord): Rank {
   return [
     record.bot_definitions?.trim() ? 1 : 0,
     record.bot_description?.length ?? -1,
-    record.submission_timestamp,
+    record.submission_timestamp ?? -1,
   ];
 }
 
@@ -154,7 +162,7 @@ function rankOf(ext: PippaExtension): Rank {
   return [
     ext.bot_definitions_raw?.trim() ? 1 : 0,
     ext.bot_description_raw?.length ?? -1,
-    ext.canonical_submission_timestamp,
+    ext.canonical_submission_timestamp ?? -1,
   ];
 }
 

@@ -9,14 +9,16 @@ import { basename, join } from "node:path";
 import type { ParsedRequestOf } from "../../../shared/api/contract";
 import type { ImportFormat, ImportReport } from "../../../shared/domain/library";
 import { MasqueError, toApiError } from "../../../shared/errors";
+import { formatBytes } from "../../../shared/format/bytes";
 import type { CharacterRepository } from "../../storage/characterRepository";
 import type { Database } from "../../storage/database";
 import type { ReferenceSessionRepository } from "../../storage/referenceSessionRepository";
+import { CARD_LIMITS } from "../cards/limits";
 import type { EventBus } from "../eventBus";
-import { importSillyTavernFile } from "../export/sillyTavernImport";
 import { importCardFile } from "./cardImporter";
 import { detectImportFormat } from "./detectFormat";
 import { importPippaFile } from "./pippaImporter";
+import { importSillyTavernFile } from "./sillyTavernImport";
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -107,15 +109,28 @@ export class ImportService {
           characters: this.characters,
         });
       } else {
+        const { size } = await stat(file.path);
+        if (size > CARD_LIMITS.fileBytes) {
+          throw new MasqueError(
+            "CARD_INVALID",
+            `${file.fileName}: the file is ${formatBytes(size)}; the limit is ${formatBytes(CARD_LIMITS.fileBytes)} for a card file`,
+          );
+        }
         const bytes = await readFile(file.path);
         report = importCardFile(bytes, file.fileName, this.database, this.characters);
       }
       this.events.emit("import.done", { importId, report });
     } catch (error) {
       const apiError = toApiError(error);
+      // An exception no check anticipated is a bug, not a fault of the file: it still reaches the
+      // user as IMPORT_FAILED, marked so that tests (and bug reports) can tell it apart.
       const failure =
         apiError.code === "INTERNAL"
-          ? { code: "IMPORT_FAILED" as const, message: `${file.fileName}: ${apiError.message}` }
+          ? {
+              code: "IMPORT_FAILED" as const,
+              message: `${file.fileName}: ${apiError.message}`,
+              details: { unexpected: true },
+            }
           : apiError;
       this.events.emit("import.error", { importId, error: failure });
     }

@@ -1,8 +1,13 @@
 /**
  * Streams a file as lines without ever holding it whole. JSON never contains a raw CR or LF inside
- * a string, so `\r\n`, `\r` and `\n` all end a line. A leading UTF-8 BOM is dropped.
+ * a string, so `\r\n`, `\r` and `\n` all end a line. A leading UTF-8 BOM is dropped. Bytes that
+ * are not UTF-8 become U+FFFD, and the line says so, so that importers can warn about it.
  */
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
+
+/** The warning for a line that held bytes that are not UTF-8. */
+export const INVALID_UTF8 = "bytes that are not UTF-8 were replaced by U+FFFD (\uFFFD)";
 
 export interface Line {
   /** 1-based. */
@@ -10,6 +15,8 @@ export interface Line {
   text: string;
   /** Bytes of the file consumed up to the end of this line. */
   bytesDone: number;
+  /** The line held bytes that are not UTF-8 (each shows as U+FFFD in `text`). */
+  invalidUtf8: boolean;
 }
 
 export async function* readLines(path: string, signal?: AbortSignal): AsyncGenerator<Line> {
@@ -52,6 +59,7 @@ export class LineSplitter {
         number: ++this.number,
         text: buffer.toString("utf8", start, end),
         bytesDone: this.consumed + next,
+        invalidUtf8: !isUtf8(buffer.subarray(start, end)),
       };
       start = next;
     }
@@ -65,6 +73,7 @@ export class LineSplitter {
       number: ++this.number,
       text: this.pending.toString("utf8"),
       bytesDone: this.consumed + this.pending.length,
+      invalidUtf8: !isUtf8(this.pending),
     };
     this.pending = Buffer.alloc(0);
   }

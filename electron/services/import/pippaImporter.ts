@@ -13,10 +13,12 @@ import { type ImportReport, REFUSED_SHOWN, type ReferenceMessage } from "../../.
 import type { CharacterRepository } from "../../storage/characterRepository";
 import type { Database } from "../../storage/database";
 import { encodeMessages, type ReferenceSessionRepository } from "../../storage/referenceSessionRepository";
-import { BotAggregate, type PippaExtension } from "./botAggregate";
-import { readLines } from "./lineReader";
-import { checkPippaRecord, type PippaRecord } from "./pippaRecord";
+import { nestingProblem } from "../cards/jsonDepth";
+import { BotAggregate } from "./botAggregate";
+import { INVALID_UTF8, readLines } from "./lineReader";
+import { checkPippaRecord, editorLimitProblem, type PippaRecord } from "./pippaRecord";
 import { normalizePlaceholders } from "./pippaText";
+import { readStoredExtension } from "./storedExtension";
 
 export interface PippaImportOptions {
   path: string;
@@ -78,18 +80,13 @@ export async function importPippaFile(options: PippaImportOptions): Promise<Impo
     for await (const line of readLines(options.path, options.signal)) {
       lastLine = line;
       if (line.text.trim() === "") continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line.text);
-      } catch (error) {
-        state.refuse(line.number, `not valid JSON (${(error as Error).message})`);
-        continue;
-      }
-      const record = checkPippaRecord(parsed);
+      const record = readRecord(line.text);
       if (typeof record === "string") {
         state.refuse(line.number, record);
         continue;
       }
+      if (line.invalidUtf8) state.warn(line.number, INVALID_UTF8);
+      if (record.timestampNote) state.warn(line.number, record.timestampNote);
       batch.push({ number: line.number, record });
       batchBytes += line.text.length;
       if (batchBytes >= limit) await flush();
@@ -101,10 +98,26 @@ export async function importPippaFile(options: PippaImportOptions): Promise<Impo
   } finally {
     options.database.db.exec(`PRAGMA wal_autocheckpoint = ${checkpointPages}`);
   }
+  state.finishWarnings();
   report.cancelled = options.signal.aborted;
   report.characterIds = [...state.touchedIds];
   report.elapsedMs = Math.round(performance.now() - started);
   return report;
+}
+
+/** The record on a line, or why the line is refused. */
+function readRecord(text: string): PippaRecord | string {
+  const tooDeep = nestingProblem(text);
+  if (tooDeep !== null) return tooDeep;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  const record = checkPippaRecord(parsed);
+  if (typeof record === "string") return record;
+  return editorLimitProblem(record) ?? record;
 }
 
 interface BotEntry {
@@ -127,9 +140,22 @@ class ImportState {
     private readonly report: ImportReport,
   ) {}
 
+  private warningsLeftOut = 0;
+
   refuse(line: number, reason: string): void {
     this.report.refusedCount++;
     if (this.report.refused.length < REFUSED_SHOWN) this.report.refused.push({ line, reason });
+  }
+
+  /** A line that was imported with a repair; the report lists the first ones and counts the rest. */
+  warn(line: number, message: string): void {
+    if (this.report.warnings.length < REFUSED_SHOWN) this.report.warnings.push(`line ${line}: ${message}`);
+    else this.warningsLeftOut++;
+  }
+
+  finishWarnings(): void {
+    if (this.warningsLeftOut > 0)
+      this.report.warnings.push(`… and ${this.warningsLeftOut} more lines with warnings like these`);
   }
 
   /** Runs inside the batch's transaction. */
@@ -176,7 +202,10 @@ class ImportState {
     let entry: BotEntry;
     if (existingId !== null) {
       const existing = this.options.characters.get(existingId);
-      const previous = (existing.data.extensions as { pippa?: PippaExtension }).pippa;
+      const extensions: unknown = existing.data.extensions;
+      const stored =
+        typeof extensions === "object" && extensions !== null ? Reflect.get(extensions, "pippa") : null;
+      const previous = readStoredExtension(stored, record, this.options.fileName);
       const aggregate = new BotAggregate(record, this.options.fileName, previous);
       entry = { aggregate, id: existingId, existed: true, card: existing };
     } else {

@@ -2,13 +2,16 @@
  * One PIPPA line: the 8 keys of pippa.jsonl / pippa_deduped.jsonl (pippa-formats.md 1.2), checked
  * field by field so a refusal can say exactly what is wrong.
  */
+import { editorMaxLength } from "../cards/limits";
+
 export interface PippaMessage {
   message: string;
   is_human: boolean;
 }
 
 export interface PippaRecord {
-  submission_timestamp: number;
+  /** Milliseconds since 1970, or null when the line's value is not a date (see `timestampNote`). */
+  submission_timestamp: number | null;
   categories: string[] | null;
   bot_id: string;
   bot_name: string;
@@ -16,7 +19,12 @@ export interface PippaRecord {
   bot_definitions: string | null;
   bot_description: string | null;
   conversation: PippaMessage[];
+  /** Why `submission_timestamp` was repaired to null, for the import's warnings. */
+  timestampNote?: string;
 }
+
+/** The last millisecond a JavaScript Date can hold (±100,000,000 days from 1970). */
+export const MAX_DATE_MS = 8.64e15;
 
 export const PIPPA_KEYS = [
   "submission_timestamp",
@@ -39,8 +47,10 @@ export function checkPippaRecord(value: unknown): PippaRecord | string {
   if (timestamp === null) return "submission_timestamp must be a number of milliseconds";
   const problem = checkFields(record) ?? checkConversation(record.conversation);
   if (problem) return problem;
+  const note = dateProblem(timestamp);
   return {
-    submission_timestamp: timestamp,
+    submission_timestamp: note === null ? timestamp : null,
+    ...(note === null ? {} : { timestampNote: `submission_timestamp ${note}; stored as an unknown date` }),
     categories: record.categories as string[] | null,
     bot_id: (record.bot_id as string).trim(),
     bot_name: record.bot_name as string,
@@ -51,10 +61,23 @@ export function checkPippaRecord(value: unknown): PippaRecord | string {
   };
 }
 
-/** PIPPA writes milliseconds as a number; the paper's listing shows a digit string. */
+/**
+ * PIPPA writes milliseconds as a number; the paper's listing shows a digit string. Anything else
+ * (another type, words) refuses the line; a number that is no date is repaired by `dateProblem`.
+ */
 function parseTimestamp(value: unknown): number | null {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && /^\d{1,16}$/.test(value)) return Number(value);
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && /^\d{1,400}$/.test(value)) return Number(value);
+  return null;
+}
+
+/** Why a number is not a submission date (whole milliseconds from 1970 to Date's end), or null. */
+function dateProblem(value: number): string | null {
+  const shown = String(value).slice(0, 40);
+  if (!Number.isFinite(value)) return `${shown} is not a date`;
+  if (!Number.isInteger(value)) return `${shown} is not a whole number of milliseconds`;
+  if (value < 0) return `${shown} is before 1970`;
+  if (value > MAX_DATE_MS) return `${shown} is after the year 275760, the last date JavaScript can represent`;
   return null;
 }
 
@@ -82,6 +105,26 @@ function checkConversation(conversation: unknown): string | null {
     if (typeof m !== "object" || m === null) return `conversation[${i}] must be an object`;
     if (typeof m.message !== "string") return `conversation[${i}].message must be a string`;
     if (typeof m.is_human !== "boolean") return `conversation[${i}].is_human must be true or false`;
+  }
+  return null;
+}
+
+/**
+ * Why the character a record builds could not be saved from the editor (a field longer than its
+ * limit there), or null. Not a PIPPA rule (the validator does not apply it): an import rule.
+ */
+export function editorLimitProblem(record: PippaRecord): string | null {
+  const fields = [
+    ["bot_name", record.bot_name.trim(), "name"],
+    ["bot_greeting", record.bot_greeting, "first_mes"],
+    ["bot_description", record.bot_description ?? "", "description"],
+    ["bot_definitions", record.bot_definitions ?? "", "mes_example"],
+  ] as const;
+  for (const [key, text, field] of fields) {
+    const limit = editorMaxLength(field);
+    if (text.length > limit) {
+      return `${key} is ${text.length.toLocaleString("en-US")} characters long (limit ${limit.toLocaleString("en-US")}, the editor's for ${field})`;
+    }
   }
   return null;
 }

@@ -117,11 +117,11 @@ describe("broken CHARX cards", () => {
     expectCardInvalid(parse(buildZip(entries), "many.charx"), /too many entries: 2001 \(limit 2000\)/);
   });
 
-  it("refuses more than 200 MB declared uncompressed, before inflating anything", () => {
+  it("refuses more than 116 MB declared uncompressed (all assets plus card.json), before inflating anything", () => {
     const zip = charxFile(charxCard(), [
       { path: "big.bin", data: new Uint8Array(10), declaredSize: 300 * 1024 * 1024 },
     ]);
-    expectCardInvalid(parse(zip, "big.charx"), /too large: .*\(limit 200 MB\)/);
+    expectCardInvalid(parse(zip, "big.charx"), /too large: 300 MB uncompressed \(limit 116 MB\)/);
   });
 
   it("stops an entry that inflates beyond its declared size", () => {
@@ -207,6 +207,49 @@ describe("JSON that is not a card", () => {
       json({ spec: "chara_card_v3", data: { ...data, assets: {} } }),
       /assets must be a list, not an object/,
     );
+  });
+
+  it("refuses a card the editor could not save back: extensions too deep for the card's own export", () => {
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 98; i++) deep = [deep];
+    // 100 levels as a V1 card, so it parses; as a V2 export it would be 101 levels and unreadable.
+    expectCardInvalid(
+      () => parseCardFile(jsonBytes({ name: "Deep V1", extensions: { x: deep } }), "v1.json"),
+      /^v1\.json: extensions is nested deeper than 98 levels/,
+    );
+  });
+
+  it("refuses a V1 card whose unknown keys are too deep for its V2 export (found by fuzzing)", () => {
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 98; i++) deep = [deep];
+    expectCardInvalid(
+      () => parseCardFile(jsonBytes({ name: "Deep V1", creatorcomment: { x: deep } }), "v1.json"),
+      /^v1\.json: the card's data is nested deeper than 99 levels, too deep for its own export/,
+    );
+  });
+
+  it("drops blank tags with a warning, since the editor refuses them", () => {
+    const parsed = parseCardFile(
+      jsonBytes({ ...V2_CARD, data: { ...V2_CARD.data, tags: ["a", " ", "", "b"] } }),
+      "t.json",
+    );
+    expect(parsed.card.data.tags).toEqual(["a", "b"]);
+    expect(parsed.warnings).toContain("tags: 2 blank tags removed");
+  });
+
+  it("checks an asset list in a V2 card as in a V3 one, since a V3 export keeps it (found by fuzzing)", () => {
+    const broken = { ...V2_CARD, data: { ...V2_CARD.data, assets: [{ type: "icon" }] } };
+    expectCardInvalid(
+      () => parseCardFile(jsonBytes(broken), "v2.json"),
+      /assets\[0\]\.uri must be a string, not undefined/,
+    );
+    const fine = { ...V2_CARD, data: { ...V2_CARD.data, assets: [{ type: "icon", uri: "ccdefault:" }] } };
+    const parsed = parseCardFile(jsonBytes(fine), "v2.json");
+    const again = parseCardFile(
+      exportCard(parsed.card, { avatar: null, assets: [] }, "v3").data,
+      "again.json",
+    );
+    expect(again.card.data.assets).toEqual(fine.data.assets);
   });
 });
 

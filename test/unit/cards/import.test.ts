@@ -22,6 +22,7 @@ import {
   V1_CARD,
   V2_CARD,
   V3_CARD,
+  V3_REMOTE_ASSET_WARNING,
 } from "../../fixtures/cards/cards";
 import { bytesOf } from "./helpers";
 
@@ -74,7 +75,7 @@ describe("JSON cards", () => {
     expect(parsed.card).toEqual(V3_CARD);
     expect(parsed.card.data.group_only_greetings).toEqual(["Hello, everyone."]);
     expect(parsed.card.data.assets).toHaveLength(2);
-    expect(parsed.warnings).toEqual([]);
+    expect(parsed.warnings).toEqual([V3_REMOTE_ASSET_WARNING]);
   });
 
   it("reads data.* of SillyTavern's hybrid and ignores its stale top-level mirror", () => {
@@ -105,7 +106,10 @@ describe("JSON cards", () => {
     const card = { ...clone(V3_CARD), spec_version: "3.1" };
     const parsed = parseCardFile(jsonBytes(card), "v.json");
     expect(parsed.card.spec_version).toBe("3.1");
-    expect(parsed.warnings).toEqual(["spec_version 3.1 is newer than 3.0; imported anyway"]);
+    expect(parsed.warnings).toEqual([
+      V3_REMOTE_ASSET_WARNING,
+      "spec_version 3.1 is newer than 3.0; imported anyway",
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exportCard, parseCardFile } from "../../../electron/services/cards";
 import { clone, jsonBytes } from "../../fixtures/cards/builders";
-import { V1_CARD, V2_CARD, V3_CARD } from "../../fixtures/cards/cards";
+import { V1_CARD, V2_CARD, V3_CARD, V3_REMOTE_ASSET_WARNING } from "../../fixtures/cards/cards";
 
 type Data = Record<string, unknown>;
 
@@ -136,6 +136,7 @@ describe("off-spec repairs", () => {
     expect(parsed.warnings).toEqual([
       "character_book.entries[0].use_regex was missing; set to false",
       "group_only_greetings was missing; set to []",
+      V3_REMOTE_ASSET_WARNING,
     ]);
   });
 

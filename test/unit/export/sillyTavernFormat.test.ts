@@ -25,4 +25,11 @@ describe("SillyTavern dates", () => {
     expect(parseStDate("whenever")).toBeNull();
     expect(parseStDate(undefined)).toBeNull();
   });
+
+  it("gives null for dates no Date can hold (found by fuzzing: the import crashed on them)", () => {
+    for (const value of [-8_640_000_000_000_001, 1e300, "9999999999999999", Number.NaN]) {
+      expect(parseStDate(value), String(value)).toBeNull();
+    }
+    expect(parseStDate(-8_640_000_000_000_000)).toBe(-8_640_000_000_000_000);
+  });
 });

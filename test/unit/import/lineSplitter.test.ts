@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LineSplitter } from "../../../electron/services/import/lineReader";
+import { type Line, LineSplitter } from "../../../electron/services/import/lineReader";
 
-function split(chunks: string[]): { text: string; number: number; bytesDone: number }[] {
+function split(chunks: string[]): Line[] {
   const splitter = new LineSplitter();
   const out = [];
   for (const c of chunks) out.push(...splitter.push(Buffer.from(c, "latin1")));
@@ -36,8 +36,19 @@ describe("LineSplitter", () => {
   it("numbers lines and counts bytes consumed, BOM included", () => {
     const lines = split(["\xef\xbb\xbfab\r\n", "c\n"]);
     expect(lines).toEqual([
-      { number: 1, text: "ab", bytesDone: 7 },
-      { number: 2, text: "c", bytesDone: 9 },
+      { number: 1, text: "ab", bytesDone: 7, invalidUtf8: false },
+      { number: 2, text: "c", bytesDone: 9, invalidUtf8: false },
+    ]);
+  });
+
+  it("marks lines whose bytes are not UTF-8, also when a character is split across chunks", () => {
+    const lines = split(["ok\n", "bad \xff\xfe\n", "caf\xc3", "\xa9\n", "cut \xc3\n", "end \xe2\x82"]);
+    expect(lines.map((l) => [l.text, l.invalidUtf8])).toEqual([
+      ["ok", false],
+      ["bad \uFFFD\uFFFD", true],
+      ["café", false],
+      ["cut \uFFFD", true],
+      ["end \uFFFD", true],
     ]);
   });
 });

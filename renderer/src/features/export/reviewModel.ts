@@ -9,6 +9,7 @@ export const KIND_LABEL: Record<PersonalDataKind, string> = {
   handle: "Handle",
   ip: "IP address",
   address: "Address",
+  name: "Name?",
 };
 
 /** The core's context width (shared/redaction/spans.ts): the span sits in the middle of it. */

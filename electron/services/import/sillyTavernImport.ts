@@ -11,8 +11,9 @@ import { MasqueError } from "../../../shared/errors";
 import type { CharacterRepository } from "../../storage/characterRepository";
 import { ChatRepository } from "../../storage/chatRepository";
 import type { Database } from "../../storage/database";
-import { readLines } from "../import/lineReader";
-import { parseStDate } from "./sillyTavernFormat";
+import { nestingProblem } from "../cards/jsonDepth";
+import { parseStDate } from "../export/sillyTavernFormat";
+import { INVALID_UTF8, readLines } from "./lineReader";
 
 export interface StImportOptions {
   path: string;
@@ -34,6 +35,8 @@ interface ParsedChat {
   messages: ParsedMessage[];
   refused: RefusedLine[];
   systemSkipped: number;
+  /** Lines whose bytes were not all UTF-8 (imported with U+FFFD in their place). */
+  invalidUtf8Lines: number[];
 }
 
 export async function importSillyTavernFile(options: StImportOptions): Promise<ImportReport> {
@@ -70,6 +73,11 @@ export async function importSillyTavernFile(options: StImportOptions): Promise<I
       (result.alternatives > 0 ? ` and ${result.alternatives} alternatives` : ""),
   ];
   if (parsed.systemSkipped > 0) warnings.push(`${parsed.systemSkipped} system messages skipped`);
+  for (const line of parsed.invalidUtf8Lines.slice(0, REFUSED_SHOWN))
+    warnings.push(`line ${line}: ${INVALID_UTF8}`);
+  if (parsed.invalidUtf8Lines.length > REFUSED_SHOWN) {
+    warnings.push(`… and ${parsed.invalidUtf8Lines.length - REFUSED_SHOWN} more lines that were not UTF-8`);
+  }
   return {
     format: "sillytavern",
     fileName: options.fileName,
@@ -85,32 +93,46 @@ export async function importSillyTavernFile(options: StImportOptions): Promise<I
 }
 
 async function readChat(path: string, fileName: string): Promise<ParsedChat> {
-  const chat: ParsedChat = { header: {}, messages: [], refused: [], systemSkipped: 0 };
+  const chat: ParsedChat = { header: {}, messages: [], refused: [], systemSkipped: 0, invalidUtf8Lines: [] };
   let sawHeader = false;
   for await (const line of readLines(path)) {
     if (line.text.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line.text);
-    } catch (error) {
-      chat.refused.push({ line: line.number, reason: `not valid JSON (${(error as Error).message})` });
+    const parsed = parseLine(line.text);
+    if ("reason" in parsed) {
+      chat.refused.push({ line: line.number, reason: parsed.reason });
       continue;
     }
+    const value = parsed.value;
     if (!sawHeader) {
       if (!isHeader(value))
         throw new MasqueError("IMPORT_FAILED", `${fileName}: not a SillyTavern chat file`);
       chat.header = value;
       sawHeader = true;
+      if (line.invalidUtf8) chat.invalidUtf8Lines.push(line.number);
       continue;
     }
     const message = toMessage(value);
     if (typeof message === "string") chat.refused.push({ line: line.number, reason: message });
     else if (message === null) chat.systemSkipped++;
-    else chat.messages.push(message);
+    else {
+      chat.messages.push(message);
+      if (line.invalidUtf8) chat.invalidUtf8Lines.push(line.number);
+    }
   }
   if (chat.messages.length === 0)
     throw new MasqueError("IMPORT_FAILED", `${fileName}: the chat has no messages`);
   return chat;
+}
+
+/** A line's JSON value, or why it is refused (too deeply nested, or not JSON). */
+function parseLine(text: string): { value: unknown } | { reason: string } {
+  const tooDeep = nestingProblem(text);
+  if (tooDeep !== null) return { reason: tooDeep };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { reason: `not valid JSON (${(error as Error).message})` };
+  }
 }
 
 function isHeader(value: unknown): value is Record<string, unknown> {
