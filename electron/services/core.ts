@@ -10,6 +10,7 @@ import { MasqueError, type Result, toApiError } from "../../shared/errors";
 import { CharacterRepository } from "../storage/characterRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
+import { ModelRepository } from "../storage/modelRepository";
 import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
 import { CharacterService } from "./characterService";
 import { ChatService } from "./chatService";
@@ -21,6 +22,7 @@ import { ExportService } from "./export/exportService";
 import { GenerationService } from "./generationService";
 import { ImportService } from "./import/importService";
 import { ModelService } from "./modelService";
+import { ModelLibrary } from "./models/modelLibrary";
 import { applyPreset, deletePreset, savePreset } from "./presets";
 import { listTemplates } from "./templates";
 
@@ -47,7 +49,17 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     });
   const characterRepository = new CharacterRepository(database);
   const characters = new CharacterService(characterRepository);
-  const models = new ModelService(engine, options.settings);
+  const modelLibrary = new ModelLibrary({
+    repository: new ModelRepository(database),
+    settings: options.settings,
+    dataDir: options.dataDir,
+    ...(engine instanceof LlamaEngine ? { getLlama: () => engine.sharedLlama() } : {}),
+    tokenVault: options.tokenVault ?? null,
+    emit: (event, payload) => events.emit(event, payload),
+    onReloadNeeded: () => models.settingsChanged(["modelPath"]),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const models = new ModelService(engine, options.settings, modelLibrary);
   const chatRepository = new ChatRepository(database);
   const generations = new GenerationService(
     chatRepository,
@@ -68,6 +80,9 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
   );
   const exports = new ExportService(chatRepository, characterRepository, options.settings);
   const stopStatusEvents = engine.onStatus((status) => events.emit("model.status", status));
+  const stopLibraryStatus = engine.onStatus(
+    (s) => s.state === "loaded" && s.path && modelLibrary.loaded(s.path),
+  );
 
   const handlers: Handlers = {
     "app.info": () => ({ version: options.version, host: options.host, dataDir: options.dataDir }),
@@ -125,6 +140,23 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
     },
     "model.status": () => models.status(),
     "model.load": (input) => models.load(input),
+    "models.list": (input) => modelLibrary.list(input),
+    "models.add": (input) => modelLibrary.add(input.path),
+    "models.folders": () => modelLibrary.folders(),
+    "models.removeFolder": (input) => modelLibrary.removeFolder(input.path),
+    "models.pull": (input) => modelLibrary.downloads.start(input.uri),
+    "models.cancel": (input) => modelLibrary.downloads.cancel(input.downloadId),
+    "models.downloads": () => modelLibrary.downloads.list(),
+    "models.dismissDownload": (input) =>
+      modelLibrary.downloads.dismiss(input.uri, input.deletePartial ?? false),
+    "models.fit": (input) => modelLibrary.fit(input),
+    "models.use": (input) => modelLibrary.use(input),
+    "models.remove": (input) => modelLibrary.remove(input.id, input.deleteFile ?? false),
+    "models.catalog": () => modelLibrary.catalog(),
+    "models.settings": (input) => modelLibrary.settingsFor(input.id),
+    "models.updateSettings": (input) => modelLibrary.updateSettings(input.id, input.settings),
+    "models.tokenStatus": () => modelLibrary.tokenStatus(),
+    "models.setToken": (input) => modelLibrary.setToken(input.token),
   };
 
   async function dispatch(method: string, input: unknown): Promise<Result<unknown>> {
@@ -155,6 +187,8 @@ export async function createCore(options: CoreOptions & { engine?: Engine }): Pr
       if (disposed) return;
       disposed = true;
       stopStatusEvents();
+      stopLibraryStatus();
+      await modelLibrary.dispose();
       await generations.abortAll();
       await imports.cancelAll();
       await engine.dispose();

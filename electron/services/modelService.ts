@@ -4,6 +4,7 @@ import type { SettingsKey } from "../../shared/domain/settings";
 import { MasqueError } from "../../shared/errors";
 import type { SettingsStore } from "../storage/settingsStore";
 import type { Engine } from "./engine/engine";
+import type { ModelLibrary } from "./models/modelLibrary";
 
 const RELOAD_KEYS: readonly SettingsKey[] = ["modelPath", "threads", "contextSize"];
 
@@ -18,6 +19,7 @@ export class ModelService {
   constructor(
     private readonly engine: Engine,
     private readonly settings: SettingsStore,
+    private readonly library?: ModelLibrary,
   ) {}
 
   status(): ModelStatus {
@@ -30,11 +32,14 @@ export class ModelService {
     if (!path) {
       throw new MasqueError("MODEL_NOT_SET", "No model file is set. Choose a GGUF model in the settings.");
     }
-    const measured = settings.modelOverrides[path]?.threads;
+    // The library resolves the file, refuses one that is missing or does not fit, and picks the context.
+    const plan = await this.library?.planLoad(path, input.contextSize);
+    const measured = this.settings.getAll().modelOverrides[plan?.path ?? path]?.threads;
     const explicit = input.threads ?? (settings.threads > 0 ? settings.threads : undefined);
-    const status = await this.engine.load(path, {
+    const status = await this.engine.load(plan?.path ?? path, {
       threads: explicit ?? measured ?? 0,
-      contextSize: input.contextSize ?? settings.contextSize,
+      contextSize: plan?.contextSize ?? input.contextSize ?? settings.contextSize,
+      ...(plan?.gpuLayers === undefined ? {} : { gpuLayers: plan.gpuLayers }),
     });
     this.stale = false;
     if (input.path !== undefined && input.remember !== false && input.path !== settings.modelPath) {

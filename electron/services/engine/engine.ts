@@ -26,6 +26,8 @@ export interface SamplerSettings {
 export interface LoadOptions {
   threads: number;
   contextSize: number;
+  /** Layers offloaded to the GPU (the model library's per-model setting); default: as many as fit. */
+  gpuLayers?: number;
 }
 
 export interface GenerateRequest {

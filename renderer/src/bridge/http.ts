@@ -24,6 +24,10 @@ const KNOWN_EVENTS: Record<EventName, true> = {
   "import.progress": true,
   "import.done": true,
   "import.error": true,
+  "models.download.progress": true,
+  "models.download.done": true,
+  "models.download.error": true,
+  "models.changed": true,
 };
 
 function isKnownEvent(name: string): name is EventName {

@@ -1,0 +1,131 @@
+/**
+ * GGUF files made at test time (never committed): the test model with a large metadata value added
+ * (so a download spans several 5 MiB chunks, and the file still loads), and header-only files that
+ * describe models far bigger than the machine.
+ */
+import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
+import { readGgufFileInfo } from "node-llama-cpp";
+
+const GGUF_STRING = 8;
+const GGUF_UINT32 = 4;
+const GGUF_FLOAT32 = 6;
+const GGUF_F32_TENSOR = 0;
+
+/** Bytes of a GGUF v3 header before the first metadata entry: magic, version, tensor and KV counts. */
+const PREAMBLE = 24;
+
+function ggufString(text: string): Buffer {
+  const bytes = Buffer.from(text, "utf8");
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(bytes.length));
+  return Buffer.concat([length, bytes]);
+}
+
+function u32(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(value);
+  return b;
+}
+
+function u64(value: number | bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(value));
+  return b;
+}
+
+function stringEntry(key: string, value: string): Buffer {
+  return Buffer.concat([ggufString(key), u32(GGUF_STRING), ggufString(value)]);
+}
+
+function u32Entry(key: string, value: number): Buffer {
+  return Buffer.concat([ggufString(key), u32(GGUF_UINT32), u32(value)]);
+}
+
+function f32Entry(key: string, value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeFloatLE(value);
+  return Buffer.concat([ggufString(key), u32(GGUF_FLOAT32), b]);
+}
+
+function readRange(path: string, start: number, length: number): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, start);
+    return buffer;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const alignUp = (n: number, alignment: number) => Math.ceil(n / alignment) * alignment;
+
+/**
+ * Copies `source` to `target` with one more metadata entry (`masque.test.padding`, a string of
+ * `paddingBytes` characters). Tensor data is copied unchanged after the re-aligned header, so the
+ * result is the same model, `paddingBytes` larger.
+ */
+export async function writePaddedGguf(source: string, target: string, paddingBytes: number): Promise<void> {
+  const info = await readGgufFileInfo(source, { readTensorInfo: true, logWarnings: false });
+  const infoEnd = info.infoEndOffset;
+  if (infoEnd === undefined) throw new Error(`${source}: the GGUF reader gave no header end offset`);
+  const alignmentValue: unknown = (info.metadata.general as { alignment?: unknown }).alignment;
+  const alignment = typeof alignmentValue === "number" ? alignmentValue : 32;
+  const { size } = statSync(source);
+  const oldDataStart = alignUp(infoEnd, alignment);
+  const preamble = readRange(source, 0, PREAMBLE);
+  preamble.writeBigUInt64LE(preamble.readBigUInt64LE(16) + 1n, 16);
+  const entry = stringEntry("masque.test.padding", "x".repeat(paddingBytes));
+  const rest = readRange(source, PREAMBLE, infoEnd - PREAMBLE);
+  const headerLength = PREAMBLE + entry.length + rest.length;
+  const pad = Buffer.alloc(alignUp(headerLength, alignment) - headerLength);
+  const data = readRange(source, oldDataStart, size - oldDataStart);
+  writeFileSync(target, Buffer.concat([preamble, entry, rest, pad, data]));
+}
+
+/**
+ * A header-only llama GGUF (no tensor data) whose tensors add up to about `parameters` F32
+ * weights: enough for the fit estimate, never loadable.
+ */
+export function writeHugeHeaderOnlyGguf(target: string, parameters: number): void {
+  const embedding = 4096;
+  const layers = 32;
+  const vocab = Math.max(1000, Math.round(parameters / embedding / (layers + 2)));
+  const entries = [
+    stringEntry("general.architecture", "llama"),
+    stringEntry("general.name", "Huge test model"),
+    u32Entry("llama.context_length", 4096),
+    u32Entry("llama.embedding_length", embedding),
+    u32Entry("llama.block_count", layers),
+    u32Entry("llama.feed_forward_length", 11008),
+    u32Entry("llama.attention.head_count", 32),
+    u32Entry("llama.attention.head_count_kv", 8),
+    f32Entry("llama.attention.layer_norm_rms_epsilon", 1e-5),
+  ];
+  const tensors: Buffer[] = [];
+  let offset = 0;
+  const addTensor = (name: string, dims: number[]) => {
+    tensors.push(
+      Buffer.concat([
+        ggufString(name),
+        u32(dims.length),
+        ...dims.map((d) => u64(d)),
+        u32(GGUF_F32_TENSOR),
+        u64(offset),
+      ]),
+    );
+    offset = alignUp(offset + dims.reduce((a, b) => a * b, 4), 32);
+  };
+  addTensor("token_embd.weight", [embedding, vocab]);
+  for (let layer = 0; layer < layers; layer++) addTensor(`blk.${layer}.ffn_up.weight`, [embedding, vocab]);
+  addTensor("output.weight", [embedding, vocab]);
+  const header = Buffer.concat([
+    Buffer.from("GGUF", "ascii"),
+    u32(3),
+    u64(tensors.length),
+    u64(entries.length),
+    ...entries,
+    ...tensors,
+  ]);
+  writeFileSync(target, Buffer.concat([header, Buffer.alloc(alignUp(header.length, 32) - header.length)]));
+}
