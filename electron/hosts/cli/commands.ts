@@ -10,6 +10,7 @@ import { usageError } from "./cliError";
 import type { CliContext } from "./context";
 import { EXPORT_COMMANDS, validateCommand } from "./exportCommand";
 import { importFile } from "./importCommand";
+import { MODELS_COMMANDS } from "./modelsCommand";
 import { continueCommand, promptCommand, regenerateCommand, swipesCommand } from "./roleplayCommands";
 import { sendMessage } from "./sendCommand";
 
@@ -22,6 +23,7 @@ const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify
 export const COMMANDS: Record<string, Record<string, Command>> = {
   bench: { chat: benchChatCommand },
   export: EXPORT_COMMANDS,
+  models: MODELS_COMMANDS,
   sessions: {
     async list(ctx, args) {
       const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });

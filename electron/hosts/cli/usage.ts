@@ -21,6 +21,13 @@ Usage: masque [--data-dir DIR] <command> [options]
   chats swipes MESSAGE_ID [--json]
   chats prompt CHAT_ID [--json]                                           # the assembled prompt
   bench chat --model PATH --turns N [--context N] [--max-tokens N] [--threads N] [--json]
+  models list [--rescan] [--json]                       # the model library, with a fit for this machine
+  models add PATH [--json]                              # a GGUF file, or a folder scanned recursively
+  models pull URI [--json]                              # hf:user/repo:QUANT | hf:user/repo/file.gguf | https://...
+  models fit ID|PATH|URI [--context N] [--gpu-layers N] [--json]
+  models use ID|PATH                                    # the active model (sets modelPath)
+  models rm ID [--delete-file]                          # forget it; delete only a file Masque downloaded
+  models catalog [--json]                               # recommended models and whether they fit
   settings get [KEY] [--json]
   settings set KEY VALUE
   web [--port N] [--model PATH] [--json]
