@@ -88,6 +88,8 @@ async function pull(ctx: CliContext, uri: string, asJson: boolean): Promise<numb
   const handle = (event: string, payload: unknown) => {
     if (event === "models.download.progress") {
       const p = payload as EventTypes["models.download.progress"];
+      // Nothing is printed while resolving, so an early failure (bad tag, no disk space) is stderr's first line.
+      if (p.phase === "resolving") return;
       const now = Date.now();
       if (p.phase === lastPhase && now - lastPrinted < PROGRESS_EVERY_MS) return;
       lastPhase = p.phase;
@@ -144,7 +146,6 @@ async function pull(ctx: CliContext, uri: string, asJson: boolean): Promise<numb
 }
 
 function progressLine(p: EventTypes["models.download.progress"]): string {
-  if (p.phase === "resolving") return `resolving ${p.uri}\n`;
   const percent = p.totalBytes > 0 ? Math.floor((p.downloadedBytes / p.totalBytes) * 100) : 0;
   if (p.phase === "verifying") return `verifying ${p.fileName ?? p.uri}: ${percent}%\n`;
   const speed = p.bytesPerSecond > 0 ? `, ${formatBytes(p.bytesPerSecond)}/s` : "";

@@ -1,5 +1,5 @@
 /** Electron main process: wiring only (lifecycle, settings + core, IPC, window, security). */
-import { app, type BrowserWindow, dialog, ipcMain, Menu, session, shell } from "electron";
+import { app, type BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from "electron";
 import Store from "electron-store";
 import { DEFAULT_SETTINGS } from "../../../shared/domain/settings";
 import { isErrorCode } from "../../../shared/errors";
@@ -10,6 +10,7 @@ import { resolveDataDir } from "./dataDir";
 import { registerIpc } from "./ipc";
 import { menuTemplate } from "./menu";
 import { createSenderCheck, hardenSession, hardenWebContents } from "./security";
+import { createSafeStorageVault } from "./tokenVault";
 import { createMainWindow, resolveRendererTarget } from "./window";
 
 const DISPOSE_TIMEOUT_MS = 5000;
@@ -50,7 +51,13 @@ async function start(): Promise<void> {
   // electron-store answers this sync channel for renderer-side stores; we have none.
   ipcMain.removeAllListeners("electron-store-get-data");
   const settings = createSettingsStore(store);
-  const core: Core = await createCore({ dataDir, host: "electron", settings, version: app.getVersion() });
+  const core: Core = await createCore({
+    dataDir,
+    host: "electron",
+    settings,
+    version: app.getVersion(),
+    tokenVault: createSafeStorageVault(safeStorage, dataDir),
+  });
 
   let mainWindow: BrowserWindow | null = null;
   const openWindow = () => {
