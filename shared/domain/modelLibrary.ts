@@ -49,6 +49,8 @@ export interface ModelEntry {
   lastUsedAt: number | null;
   /** This is the model in the settings (`modelPath`). */
   active: boolean;
+  /** Set when the last load used a smaller context than asked (capped by the trained context or by memory). */
+  contextNote: string | null;
   fit: FitEstimate | null;
 }
 

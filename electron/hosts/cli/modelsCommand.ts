@@ -59,7 +59,8 @@ function describe(m: ModelEntry): string {
   ].filter(Boolean);
   const state = m.missing ? " [missing]" : m.problem ? ` [unusable: ${m.problem}]` : "";
   const fit = m.fit ? `  ${m.fit.verdict}` : "";
-  return `${m.active ? "*" : " "}${String(m.id).padStart(4)}  ${m.fileName}  (${facts.join(", ")})${fit}${state}\n`;
+  const note = m.contextNote ? `\n        ${m.contextNote}` : "";
+  return `${m.active ? "*" : " "}${String(m.id).padStart(4)}  ${m.fileName}  (${facts.join(", ")})${fit}${state}${note}\n`;
 }
 
 function formatParameters(n: number): string {

@@ -299,11 +299,6 @@ export class ModelLibrary {
     this.options.emit("models.changed", { modelIds: [record.id] });
   }
 
-  /** The note of the last load plan for `path` (a capped context), if any. */
-  noteFor(path: string): string | null {
-    return this.notes.get(path) ?? null;
-  }
-
   async dispose(): Promise<void> {
     this.hashes.stop();
     await this.downloads.stopAll();
@@ -463,6 +458,7 @@ export class ModelLibrary {
       addedAt: record.addedAt,
       lastUsedAt: record.lastUsedAt,
       active: settings.modelPath !== "" && resolve(settings.modelPath) === record.path,
+      contextNote: this.notes.get(record.path) ?? null,
       fit,
     };
   }
