@@ -1,6 +1,7 @@
 import { CharacterList } from "../features/characters/CharacterList";
 import { ChatList } from "../features/chat/ChatList";
 import { SidebarExport } from "../features/export/ExportButtons";
+import { SidebarModels } from "../features/models/SidebarModels";
 
 function MaskIcon() {
   return (
@@ -28,6 +29,7 @@ export function Sidebar() {
       </div>
       <CharacterList />
       <ChatList />
+      <SidebarModels />
       <SidebarExport />
     </nav>
   );

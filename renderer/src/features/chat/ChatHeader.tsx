@@ -1,8 +1,8 @@
 import { selectSelectedName, useAppState } from "../../state/appStore";
 import { showMainView } from "../../state/characterActions";
 import { Avatar } from "../../ui/Avatar";
+import { ModelSwitcher } from "../models/ModelSwitcher";
 import { ChatOptionsMenu } from "./ChatOptionsMenu";
-import { ModelStatusPill } from "./ModelStatusPill";
 import { PromptInspectorButton } from "./PromptInspector";
 
 function GearIcon() {
@@ -24,7 +24,7 @@ function GearIcon() {
 
 /**
  * Top bar of the main area: who you are talking to, Chat/Profile tabs, the open chat's prompt
- * inspector and options, the model pill and settings.
+ * inspector and options, the model switcher and settings.
  */
 export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => void }>) {
   const characterName = useAppState(selectSelectedName);
@@ -84,7 +84,7 @@ export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => 
             <ChatOptionsMenu key={`options-${openChatId}`} chatId={openChatId} />
           </>
         ) : null}
-        <ModelStatusPill onClick={onOpenSettings} />
+        <ModelSwitcher />
         <button
           type="button"
           className="icon-button"
