@@ -71,9 +71,10 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("model library in the browser"
     await page.getByTestId("models-tab-recommended").click();
     const rows = page.getByTestId("catalog-row");
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(6);
-    const verdicts = await rows
-      .locator('[data-testid="fit-badge"]')
-      .evaluateAll((badges) => badges.map((b) => b.getAttribute("data-verdict")));
+    const badges = rows.locator('[data-testid="fit-badge"]');
+    const verdicts: (string | null)[] = [];
+    for (let i = 0; i < (await badges.count()); i++)
+      verdicts.push(await badges.nth(i).getAttribute("data-verdict"));
     expect(verdicts).toHaveLength(await rows.count());
     for (const verdict of verdicts) expect(["fits", "tight", "doesNotFit"]).toContain(verdict);
     expect(
@@ -90,8 +91,8 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("model library in the browser"
     await expect
       .poll(
         async () => {
-          const value = await progress.evaluate((p) => (p as HTMLProgressElement).value).catch(() => null);
-          if (value !== null) seen.push(value);
+          const value = await progress.getAttribute("value").catch(() => null);
+          if (value !== null) seen.push(Number(value));
           return seen.some((v) => v > 0 && v < 100);
         },
         { interval: 100, timeout: 30_000 },

@@ -82,6 +82,12 @@ export class FitEstimator {
     private readonly hardware?: HardwareProbe,
   ) {}
 
+  async dispose(): Promise<void> {
+    const entries = [...this.insights.values()];
+    this.insights.clear();
+    await Promise.all(entries.map((entry) => releaseSimulations(entry)));
+  }
+
   /** `key` identifies the file version (path and mtime, or the URI) for the insights cache. */
   async estimate(key: string, info: GgufFileInfo, request: FitRequest): Promise<FitEstimate> {
     const llama = await this.getLlama();
@@ -137,6 +143,7 @@ export class FitEstimator {
       while (this.insights.size > INSIGHTS_CACHE) {
         const oldest = this.insights.keys().next().value;
         if (oldest === undefined) break;
+        void releaseSimulations(this.insights.get(oldest));
         this.insights.delete(oldest);
       }
     } else {
@@ -146,6 +153,18 @@ export class FitEstimator {
     }
     return entry;
   }
+}
+
+/**
+ * Frees the models the V2 estimates keep loaded (metadata only) for their simulations. Each holds a
+ * guard on the Llama that keeps `llama.dispose()` waiting, so they go before the engine does.
+ * node-llama-cpp exposes no public way to do this; the session is its own disposable object.
+ */
+async function releaseSimulations(entry: Promise<GgufInsights> | undefined): Promise<void> {
+  const insights = await entry?.catch(() => null);
+  const session = (insights as unknown as { _simulationSession?: { dispose?: () => Promise<void> } } | null)
+    ?._simulationSession;
+  await session?.dispose?.().catch(() => undefined);
 }
 
 /** The largest context (a multiple of 256, up to `trained`) for which `fitsAt` holds; 0 if none. */

@@ -249,15 +249,24 @@ export class ModelLibrary {
   }
 
   /**
-   * What to load for `path` (added to the library if new): refused with MODEL_INVALID when the file
-   * is missing or unreadable, and with MODEL_TOO_LARGE (and the numbers) when even the smallest
-   * context does not fit, all before llama.cpp is asked. The context is the requested one, capped by
-   * the trained context and by what fits; `note` says so when it is capped.
+   * What to load for `path` (added to the library if new): refused with MODEL_TOO_LARGE (and the
+   * numbers) when even the smallest context does not fit, before llama.cpp is asked. The context is
+   * the requested one, capped by the trained context and by what fits; `note` says so when it is
+   * capped. Null for a file that is missing or not a model: the engine reports those.
    */
-  async planLoad(path: string, requestedContext?: number): Promise<LoadPlan> {
+  async planLoad(path: string, requestedContext?: number): Promise<LoadPlan | null> {
     const full = canonicalPath(resolve(path));
-    const record = this.options.repository.findByPath(full) ?? (await this.addFile(full, "file", full, true));
-    this.ensureUsable(record);
+    let record: ModelRecord;
+    try {
+      record = this.options.repository.findByPath(full) ?? (await this.addFile(full, "file", full, true));
+      this.ensureUsable(record);
+    } catch (error) {
+      // A file that is not there or is not a model is the engine's to report: it names the reason
+      // and shows it in the model status.
+      if (error instanceof MasqueError && (error.code === "NOT_FOUND" || error.code === "MODEL_INVALID"))
+        return null;
+      throw error;
+    }
     const settings = this.options.settings.getAll();
     const per = record.sha256 ? syncPerModel(this.options.settings, record.sha256, record.path) : {};
     const requested = requestedContext ?? per.contextSize ?? settings.contextSize;
@@ -302,6 +311,7 @@ export class ModelLibrary {
   async dispose(): Promise<void> {
     this.hashes.stop();
     await this.downloads.stopAll();
+    await this.fitEstimator.dispose();
   }
 
   private async rescan(): Promise<void> {
