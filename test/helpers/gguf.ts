@@ -3,7 +3,7 @@
  * (so a download spans several 5 MiB chunks, and the file still loads), and header-only files that
  * describe models far bigger than the machine.
  */
-import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { readGgufFileInfo } from "node-llama-cpp";
 
 const GGUF_STRING = 8;
@@ -34,6 +34,7 @@ function u64(value: number | bigint): Buffer {
 }
 
 function stringEntry(key: string, value: string): Buffer {
+  // Only for short values (the padding is written in pieces by writePaddedGguf).
   return Buffer.concat([ggufString(key), u32(GGUF_STRING), ggufString(value)]);
 }
 
@@ -63,7 +64,8 @@ const alignUp = (n: number, alignment: number) => Math.ceil(n / alignment) * ali
 /**
  * Copies `source` to `target` with one more metadata entry (`masque.test.padding`, a string of
  * `paddingBytes` characters). Tensor data is copied unchanged after the re-aligned header, so the
- * result is the same model, `paddingBytes` larger.
+ * result is the same model, `paddingBytes` larger. Written in pieces: the padding never exists as
+ * one string or buffer.
  */
 export async function writePaddedGguf(source: string, target: string, paddingBytes: number): Promise<void> {
   const info = await readGgufFileInfo(source, { readTensorInfo: true, logWarnings: false });
@@ -75,12 +77,21 @@ export async function writePaddedGguf(source: string, target: string, paddingByt
   const oldDataStart = alignUp(infoEnd, alignment);
   const preamble = readRange(source, 0, PREAMBLE);
   preamble.writeBigUInt64LE(preamble.readBigUInt64LE(16) + 1n, 16);
-  const entry = stringEntry("masque.test.padding", "x".repeat(paddingBytes));
+  const entryHead = Buffer.concat([ggufString("masque.test.padding"), u32(GGUF_STRING), u64(paddingBytes)]);
   const rest = readRange(source, PREAMBLE, infoEnd - PREAMBLE);
-  const headerLength = PREAMBLE + entry.length + rest.length;
-  const pad = Buffer.alloc(alignUp(headerLength, alignment) - headerLength);
-  const data = readRange(source, oldDataStart, size - oldDataStart);
-  writeFileSync(target, Buffer.concat([preamble, entry, rest, pad, data]));
+  const headerLength = PREAMBLE + entryHead.length + paddingBytes + rest.length;
+  const fd = openSync(target, "w");
+  try {
+    writeSync(fd, Buffer.concat([preamble, entryHead]));
+    const chunk = Buffer.alloc(Math.min(paddingBytes, 4 * 1024 * 1024), "x");
+    for (let left = paddingBytes; left > 0; left -= chunk.length) {
+      writeSync(fd, chunk, 0, Math.min(chunk.length, left));
+    }
+    writeSync(fd, Buffer.concat([rest, Buffer.alloc(alignUp(headerLength, alignment) - headerLength)]));
+    writeSync(fd, readRange(source, oldDataStart, size - oldDataStart));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
