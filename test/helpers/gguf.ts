@@ -95,16 +95,16 @@ export async function writePaddedGguf(source: string, target: string, paddingByt
 }
 
 /**
- * A header-only llama GGUF (no tensor data) whose tensors add up to about `parameters` F32
- * weights: enough for the fit estimate, never loadable.
+ * A llama GGUF header whose F32 tensors add up to about `parameters` weights; `dataBytes` is the
+ * size of the tensor data that would follow it.
  */
-export function writeHugeHeaderOnlyGguf(target: string, parameters: number): void {
+function syntheticHeader(parameters: number): { header: Buffer; dataBytes: number } {
   const embedding = 4096;
   const layers = 32;
   const vocab = Math.max(1000, Math.round(parameters / embedding / (layers + 2)));
   const entries = [
     stringEntry("general.architecture", "llama"),
-    stringEntry("general.name", "Huge test model"),
+    stringEntry("general.name", "Synthetic test model"),
     u32Entry("llama.context_length", 4096),
     u32Entry("llama.embedding_length", embedding),
     u32Entry("llama.block_count", layers),
@@ -138,5 +138,30 @@ export function writeHugeHeaderOnlyGguf(target: string, parameters: number): voi
     ...entries,
     ...tensors,
   ]);
-  writeFileSync(target, Buffer.concat([header, Buffer.alloc(alignUp(header.length, 32) - header.length)]));
+  return {
+    header: Buffer.concat([header, Buffer.alloc(alignUp(header.length, 32) - header.length)]),
+    dataBytes: offset,
+  };
+}
+
+/** A header-only GGUF (no tensor data) describing about `parameters` F32 weights: enough for the fit estimate, never loadable. */
+export function writeHugeHeaderOnlyGguf(target: string, parameters: number): void {
+  writeFileSync(target, syntheticHeader(parameters).header);
+}
+
+/**
+ * A complete GGUF of about `bytes` (zero weights, a small header): a large download whose header
+ * reads as fast as a real model's. Not a model anyone could chat with.
+ */
+export function writeLargeSyntheticGguf(target: string, bytes: number): void {
+  const { header, dataBytes } = syntheticHeader(bytes / 4);
+  const fd = openSync(target, "w");
+  try {
+    writeSync(fd, header);
+    const chunk = Buffer.alloc(4 * 1024 * 1024);
+    for (let left = dataBytes; left > 0; left -= chunk.length)
+      writeSync(fd, chunk, 0, Math.min(chunk.length, left));
+  } finally {
+    closeSync(fd);
+  }
 }

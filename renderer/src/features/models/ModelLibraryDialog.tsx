@@ -4,6 +4,7 @@ import { Dialog } from "../../ui/Dialog";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { CatalogList } from "./CatalogList";
 import { DownloadsPanel } from "./DownloadsPanel";
+import { HubTokenField } from "./HubTokenField";
 import { InstalledModels } from "./InstalledModels";
 import "./models.css";
 
@@ -58,11 +59,13 @@ export function ModelLibraryDialog({ onClose }: Readonly<{ onClose: () => void }
       {tab === "installed" ? <InstalledModels /> : null}
       {tab === "recommended" ? <CatalogList /> : null}
       {tab === "download" ? (
-        <p className="muted">
-          Downloads resume where they stopped (after a pause, a crash or a lost connection) and are checked
-          against the SHA-256 the hub publishes before they appear under My models. A gated repository needs
-          an access token: set HF_TOKEN in the environment that starts Masque.
-        </p>
+        <>
+          <p className="muted">
+            Downloads resume where they stopped (after a pause, a crash or a lost connection) and are checked
+            against the SHA-256 the hub publishes before they appear under My models.
+          </p>
+          <HubTokenField />
+        </>
       ) : null}
     </Dialog>
   );
