@@ -101,7 +101,7 @@ export async function writePaddedGguf(source: string, target: string, paddingByt
 function syntheticHeader(parameters: number): { header: Buffer; dataBytes: number } {
   const embedding = 4096;
   const layers = 32;
-  const vocab = Math.max(1000, Math.round(parameters / embedding / (layers + 2)));
+  const vocab = Math.max(1, Math.round(parameters / embedding / (layers + 2)));
   const entries = [
     stringEntry("general.architecture", "llama"),
     stringEntry("general.name", "Synthetic test model"),
