@@ -99,7 +99,7 @@ for (let i = 0; i < runs; i++) {
 }
 for (const [label, throttle] of [
   ["unthrottled loopback", 0],
-  ["throttled to 100 MiB/s", 100 * 1024 * 1024],
+  ["throttled server (nominal 100 MiB/s; curl shows the rate reached)", 100 * 1024 * 1024],
 ] as const) {
   hub.setThrottle(throttle);
   const curlMs: number[] = [];
