@@ -155,6 +155,8 @@ export const MIGRATIONS: readonly Migration[] = [
         total_bytes INTEGER NOT NULL DEFAULT 0,
         downloaded_bytes INTEGER NOT NULL DEFAULT 0,
         state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'failed')),
+        -- The process running it: another live Masque process (the app and the CLI) is not disturbed.
+        owner_pid INTEGER,
         error_code TEXT,
         error_message TEXT,
         updated_at INTEGER NOT NULL

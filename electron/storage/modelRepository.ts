@@ -36,6 +36,8 @@ export interface DownloadRecord {
   totalBytes: number;
   downloadedBytes: number;
   state: "running" | "paused" | "failed";
+  /** The process running it, while it runs. */
+  ownerPid: number | null;
   errorCode: string | null;
   errorMessage: string | null;
   updatedAt: number;
@@ -68,6 +70,7 @@ interface DownloadRow {
   total_bytes: number;
   downloaded_bytes: number;
   state: DownloadRecord["state"];
+  owner_pid: number | null;
   error_code: string | null;
   error_message: string | null;
   updated_at: number;
@@ -103,6 +106,7 @@ function toDownload(row: DownloadRow): DownloadRecord {
     totalBytes: row.total_bytes,
     downloadedBytes: row.downloaded_bytes,
     state: row.state,
+    ownerPid: row.owner_pid,
     errorCode: row.error_code,
     errorMessage: row.error_message,
     updatedAt: row.updated_at,
@@ -251,11 +255,12 @@ export class ModelRepository {
   saveDownload(download: DownloadRecord): void {
     this.database.db
       .prepare(
-        `INSERT INTO model_downloads (uri, file_name, total_bytes, downloaded_bytes, state, error_code, error_message, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO model_downloads (uri, file_name, total_bytes, downloaded_bytes, state, owner_pid, error_code,
+           error_message, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (uri) DO UPDATE SET file_name = excluded.file_name, total_bytes = excluded.total_bytes,
-           downloaded_bytes = excluded.downloaded_bytes, state = excluded.state, error_code = excluded.error_code,
-           error_message = excluded.error_message, updated_at = excluded.updated_at`,
+           downloaded_bytes = excluded.downloaded_bytes, state = excluded.state, owner_pid = excluded.owner_pid,
+           error_code = excluded.error_code, error_message = excluded.error_message, updated_at = excluded.updated_at`,
       )
       .run(
         download.uri,
@@ -263,6 +268,7 @@ export class ModelRepository {
         download.totalBytes,
         download.downloadedBytes,
         download.state,
+        download.ownerPid,
         download.errorCode,
         download.errorMessage,
         download.updatedAt,
@@ -273,10 +279,19 @@ export class ModelRepository {
     this.database.db.prepare("DELETE FROM model_downloads WHERE uri = ?").run(uri);
   }
 
-  /** A download recorded as running when the app starts was cut short (quit, crash, kill -9). */
-  pauseInterruptedDownloads(now = Date.now()): void {
-    this.database.db
-      .prepare("UPDATE model_downloads SET state = 'paused', updated_at = ? WHERE state = 'running'")
-      .run(now);
+  /**
+   * A download recorded as running whose process is gone was cut short (quit, crash, kill -9):
+   * it becomes paused. `isAlive` tells whether a process id still runs.
+   */
+  pauseInterruptedDownloads(isAlive: (pid: number) => boolean, now = Date.now()): void {
+    for (const download of this.listDownloads()) {
+      if (download.state !== "running" || (download.ownerPid !== null && isAlive(download.ownerPid)))
+        continue;
+      this.database.db
+        .prepare(
+          "UPDATE model_downloads SET state = 'paused', owner_pid = NULL, updated_at = ? WHERE uri = ?",
+        )
+        .run(now, download.uri);
+    }
   }
 }

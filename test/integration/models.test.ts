@@ -3,7 +3,7 @@
  * files, fit estimates (local and remote headers), the load plan, and per-model settings that
  * follow a file by its hash.
  */
-import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openTestCore, type TestCore } from "../helpers/core";
@@ -98,6 +98,17 @@ describe.skipIf(!HAS_TEST_MODEL)("model library", () => {
     expect(error.details).toMatchObject({ neededRamBytes: hugeFit.ramBytes });
     // Refused by the estimate: llama.cpp would have said the data is out of the file's bounds (MODEL_INVALID).
     expect(t.eventsOf("model.status").some((s) => s.state === "loading" && s.path === huge)).toBe(false);
+  });
+
+  it("refuses a truncated copy before llama.cpp is asked, naming the missing bytes", async () => {
+    t = await openTestCore();
+    const truncated = join(files.dir, "truncated.gguf");
+    writeFileSync(truncated, readFileSync(TEST_MODEL_PATH).subarray(0, 600 * 1024));
+    const error = await t.fail("model.load", { path: truncated, remember: false });
+    expect(error.code).toBe("MODEL_INVALID");
+    expect(error.message).toMatch(/the file is incomplete .* it may be truncated/);
+    expect(error.details).toMatchObject({ sizeBytes: 600 * 1024 });
+    expect(t.eventsOf("model.status").some((s) => s.path === truncated)).toBe(false);
   });
 
   it("loads with the context capped by the trained context, and says so", async () => {

@@ -2,9 +2,12 @@
  * Downloads through the real core (real database, node-llama-cpp's downloader) from a loopback hub:
  * progress, cancel and resume, verification, and every way a download can fail.
  */
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../electron/storage/database";
+import { ModelRepository } from "../../electron/storage/modelRepository";
 import type { EventTypes } from "../../shared/api/contract";
 import type { ApiError } from "../../shared/errors";
 import { openTestCore, type TestCore } from "../helpers/core";
@@ -209,6 +212,50 @@ describe.skipIf(!HAS_TEST_MODEL)("model downloads from a loopback hub", () => {
     const error = errorOf(await pullAndWait(t, SMALL_URI));
     expect(error.code).toBe("ABORTED");
     expect(error.message).toContain("HTTP 503");
+  });
+
+  it("pauses a download whose process died, and never runs one another live process is running", async () => {
+    const dir = makeTempDir("masque-owner-");
+    const live = spawn("sleep", ["30"]);
+    const dead = spawn("true");
+    await new Promise((resolve) => dead.on("exit", resolve));
+    try {
+      const database = openDatabase(dir.dir);
+      const repository = new ModelRepository(database);
+      const row = {
+        fileName: null,
+        totalBytes: 0,
+        downloadedBytes: 0,
+        state: "running" as const,
+        errorCode: null,
+      };
+      repository.saveDownload({
+        ...row,
+        uri: SMALL_URI,
+        ownerPid: live.pid ?? null,
+        errorMessage: null,
+        updatedAt: 1,
+      });
+      repository.saveDownload({
+        ...row,
+        uri: LARGE_URI,
+        ownerPid: dead.pid ?? null,
+        errorMessage: null,
+        updatedAt: 1,
+      });
+      database.close();
+      t = await openTestCore(dir.dir);
+      await t.call("settings.update", { hubEndpoint: hub.hub.url });
+      const downloads = await t.call("models.downloads", {});
+      expect(downloads.find((d) => d.uri === LARGE_URI)?.state).toBe("paused");
+      const busy = await t.fail("models.pull", { uri: SMALL_URI });
+      expect(busy.code).toBe("BUSY");
+      expect(busy.message).toContain(`another Masque process (${live.pid})`);
+    } finally {
+      live.kill();
+      await t.close();
+      dir.cleanup();
+    }
   });
 
   it("checks the free disk space before writing anything (STORAGE_FULL)", async () => {

@@ -39,11 +39,21 @@ export interface DownloadManagerOptions {
   freeDisk?: (dir: string) => Promise<number>;
 }
 
+/** Whether a process id still runs (EPERM: it runs, as another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export class DownloadManager {
   private readonly jobs = new Map<string, Job>();
 
   constructor(private readonly options: DownloadManagerOptions) {
-    options.repository.pauseInterruptedDownloads();
+    options.repository.pauseInterruptedDownloads(isAlive);
   }
 
   /** Starts (or resumes) a download; a bad URI is INVALID_INPUT right away. */
@@ -53,15 +63,24 @@ export class DownloadManager {
     const running = [...this.jobs.values()].find((j) => j.uri === source.uri);
     if (running) return { downloadId: running.id, uri: running.uri };
 
+    const previous = this.options.repository.getDownload(source.uri);
+    if (previous?.state === "running" && previous.ownerPid !== process.pid && previous.ownerPid !== null) {
+      if (isAlive(previous.ownerPid)) {
+        throw new MasqueError(
+          "BUSY",
+          `${source.uri} is being downloaded by another Masque process (${previous.ownerPid})`,
+        );
+      }
+    }
     const id = randomUUID();
     const controller = new AbortController();
-    const previous = this.options.repository.getDownload(source.uri);
     const record: DownloadRecord = {
       uri: source.uri,
       fileName: previous?.fileName ?? null,
       totalBytes: previous?.totalBytes ?? 0,
       downloadedBytes: previous?.downloadedBytes ?? 0,
       state: "running",
+      ownerPid: process.pid,
       errorCode: null,
       errorMessage: null,
       updatedAt: Date.now(),
@@ -132,6 +151,7 @@ export class DownloadManager {
         const apiError: ApiError = toApiError(error);
         const resumable = apiError.code === "ABORTED";
         record.state = resumable ? "paused" : "failed";
+        record.ownerPid = null;
         record.errorCode = apiError.code;
         record.errorMessage = apiError.message;
         record.downloadedBytes = job.progress.downloadedBytes;

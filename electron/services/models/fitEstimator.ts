@@ -82,6 +82,11 @@ export class FitEstimator {
     private readonly hardware?: HardwareProbe,
   ) {}
 
+  /** Bytes of tensor data the header describes (alignment padding not counted, so a lower bound). */
+  async tensorBytes(key: string, info: GgufFileInfo): Promise<number> {
+    return (await this.insightsFor(key, info, await this.getLlama())).modelSize;
+  }
+
   async dispose(): Promise<void> {
     const entries = [...this.insights.values()];
     this.insights.clear();

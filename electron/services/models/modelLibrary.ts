@@ -288,6 +288,7 @@ export class ModelLibrary {
         },
       );
     }
+    await this.ensureComplete(record, header);
     const contextSize = fit.fits ? fit.contextSize : fit.maxContextSize;
     const note =
       contextSize < requested
@@ -426,6 +427,27 @@ export class ModelLibrary {
         path: record.path,
         modelId: record.id,
       });
+    }
+  }
+
+  /**
+   * Refuses a single-file model shorter than the tensor data its header describes (an interrupted
+   * copy or download). llama.cpp would refuse it too, but a failed load in node-llama-cpp 3.21.1
+   * can leave the Llama unable to dispose, so such a file never gets that far.
+   */
+  private async ensureComplete(record: ModelRecord, header: GgufFileInfo): Promise<void> {
+    if (record.parts !== 1) return;
+    const offsets = (header.fullTensorInfo ?? header.tensorInfo ?? []).map((t) => Number(t.fileOffset));
+    if (offsets.length === 0) return;
+    const needed =
+      Math.min(...offsets) + (await this.fitEstimator.tensorBytes(this.fileKey(record.path), header));
+    const size = statsOf(record.path)?.size ?? 0;
+    if (needed > size) {
+      throw new MasqueError(
+        "MODEL_INVALID",
+        `${record.path}: the file is incomplete (its tensors need ${needed} bytes, the file has ${size}); it may be truncated`,
+        { path: record.path, neededBytes: needed, sizeBytes: size },
+      );
     }
   }
 
