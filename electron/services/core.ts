@@ -14,6 +14,7 @@ import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
 import { EvalRunRepository } from "../storage/evalRunRepository";
 import { KvStateStore } from "../storage/kvStateStore";
+import { ModelRepository } from "../storage/modelRepository";
 import { PartialReplyRepository } from "../storage/partialReplyRepository";
 import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
 import { BackendService } from "./backends/backendService";
@@ -40,6 +41,7 @@ import { ChatLocks } from "./locks/chatLocks";
 import { createLoreServices } from "./lore";
 import { ModelService } from "./modelService";
 import { AdapterLibrary } from "./models/adapters";
+import { ModelLibrary } from "./models/modelLibrary";
 import { applyPreset, deletePreset, savePreset } from "./presets";
 import { listTemplates } from "./templates";
 
@@ -114,10 +116,25 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     options.log?.(`recovering the interrupted reply of chat ${chatId} failed: ${(error as Error).message}`),
   );
   const locks = new ChatLocks(leases);
-  const models = new ModelService(engine, options.settings, {
-    generatingChats: () => locks.count(),
-    runningGenerations: () => generations.running(),
+  const modelLibrary = new ModelLibrary({
+    repository: new ModelRepository(database),
+    settings: options.settings,
+    dataDir: options.dataDir,
+    ...(localEngine instanceof LlamaEngine ? { getLlama: () => localEngine.sharedLlama() } : {}),
+    tokenVault: options.tokenVault ?? null,
+    emit: (event, payload) => events.emit(event, payload),
+    onReloadNeeded: () => models.settingsChanged(["modelPath"]),
+    ...(options.log ? { log: options.log } : {}),
   });
+  const models = new ModelService(
+    engine,
+    options.settings,
+    {
+      generatingChats: () => locks.count(),
+      runningGenerations: () => generations.running(),
+    },
+    modelLibrary,
+  );
   const { personas, lorebooks } = createLoreServices(
     database,
     characterRepository,
@@ -194,6 +211,9 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     ...(options.log ? { log: options.log } : {}),
   });
   const stopStatusEvents = models.onStatus((status) => events.emit("model.status", status));
+  const stopLibraryStatus = models.onStatus(
+    (s) => s.state === "loaded" && s.path && modelLibrary.loaded(s.path),
+  );
 
   const handlers: Handlers = {
     "app.info": () => ({ version: options.version, host: options.host, dataDir: options.dataDir }),
@@ -318,6 +338,23 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "eval.abVote": (input) => evals.abVote(input.runId, input.item, input.vote),
     "eval.abReport": (input) => evals.abReport(input.runId),
     "eval.stats": (input) => evals.stats(input),
+    "models.list": (input) => modelLibrary.list(input),
+    "models.add": (input) => modelLibrary.add(input.path),
+    "models.folders": () => modelLibrary.folders(),
+    "models.removeFolder": (input) => modelLibrary.removeFolder(input.path),
+    "models.pull": (input) => modelLibrary.downloads.start(input.uri),
+    "models.cancel": (input) => modelLibrary.downloads.cancel(input.downloadId),
+    "models.downloads": () => modelLibrary.downloads.list(),
+    "models.dismissDownload": (input) =>
+      modelLibrary.downloads.dismiss(input.uri, input.deletePartial ?? false),
+    "models.fit": (input) => modelLibrary.fit(input),
+    "models.use": (input) => modelLibrary.use(input),
+    "models.remove": (input) => modelLibrary.remove(input.id, input.deleteFile ?? false),
+    "models.catalog": () => modelLibrary.catalog(),
+    "models.settings": (input) => modelLibrary.settingsFor(input.id),
+    "models.updateSettings": (input) => modelLibrary.updateSettings(input.id, input.settings),
+    "models.tokenStatus": () => modelLibrary.tokenStatus(),
+    "models.setToken": (input) => modelLibrary.setToken(input.token),
   };
 
   async function dispatch(method: string, input: unknown): Promise<Result<unknown>> {
@@ -352,6 +389,8 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
       if (disposed) return;
       disposed = true;
       stopStatusEvents();
+      stopLibraryStatus();
+      await modelLibrary.dispose();
       await generations.abortAll();
       await evals.dispose();
       await imports.cancelAll();

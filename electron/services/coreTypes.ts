@@ -2,6 +2,7 @@ import type { AppInfo, EventName, EventTypes } from "../../shared/api/contract";
 import type { Result } from "../../shared/errors";
 import type { SettingsStore } from "../storage/settingsStore";
 import type { SecretStore } from "./backends/secrets";
+import type { TokenVault } from "./models/hubToken";
 
 export type CoreEventListener = <E extends EventName>(event: E, payload: EventTypes[E]) => void;
 
@@ -15,6 +16,8 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** llama.cpp log lines of level warn and above go here (default: stderr). */
   log?: (line: string) => void;
+  /** Encrypted storage for the hub access token (the desktop app's safeStorage); none elsewhere. */
+  tokenVault?: TokenVault;
 }
 
 /**

@@ -5,6 +5,7 @@ import { MasqueError } from "../../shared/errors";
 import type { SettingsStore } from "../storage/settingsStore";
 import type { Engine } from "./engine/engine";
 import { ModelLock } from "./locks/modelLock";
+import type { ModelLibrary } from "./models/modelLibrary";
 
 const RELOAD_KEYS: readonly SettingsKey[] = ["modelPath", "threads", "contextSize"];
 
@@ -39,6 +40,8 @@ export class ModelService {
     private readonly engine: Engine,
     private readonly settings: SettingsStore,
     private readonly activity: GenerationActivity,
+    /** Resolves the file, refuses one that is missing or does not fit, and picks the context. */
+    private readonly library?: ModelLibrary,
   ) {
     this.stopEngineStatus = engine.onStatus((status) => this.publish(status));
   }
@@ -130,15 +133,17 @@ export class ModelService {
     if (!path) {
       throw new MasqueError("MODEL_NOT_SET", "No model file is set. Choose a GGUF model in the settings.");
     }
-    const measured = settings.modelOverrides[path]?.threads;
+    const plan = await this.library?.planLoad(path, input.contextSize);
+    const measured = settings.modelOverrides[plan?.path ?? path]?.threads;
     const explicit = input.threads ?? (settings.threads > 0 ? settings.threads : undefined);
     const measure = explicit === undefined && measured === undefined;
     // The engine reports "loaded" before the measurement: show it as still loading until then.
     this.calibrating = measure;
     try {
-      await this.engine.load(path, {
+      await this.engine.load(plan?.path ?? path, {
         threads: explicit ?? measured ?? 0,
-        contextSize: input.contextSize ?? settings.contextSize,
+        contextSize: plan?.contextSize ?? input.contextSize ?? settings.contextSize,
+        ...(plan?.gpuLayers === undefined ? {} : { gpuLayers: plan.gpuLayers }),
       });
       this.stale = false;
       this.pathChanged = false;

@@ -307,4 +307,53 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE partial_replies ADD COLUMN character_id INTEGER;
     `,
   },
+  {
+    version: 9,
+    description: "model library: models, scanned folders, downloads",
+    sql: `
+      -- A GGUF model Masque knows (a split model is one row, its first part's path).
+      CREATE TABLE models (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        file_name TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        parts INTEGER NOT NULL DEFAULT 1,
+        mtime_ms INTEGER NOT NULL,
+        sha256 TEXT,
+        -- 1 when sha256 matched the hash the hub publishes for the file.
+        verified INTEGER NOT NULL DEFAULT 0,
+        architecture TEXT,
+        parameters INTEGER,
+        quantization TEXT,
+        trained_context INTEGER,
+        template TEXT,
+        -- Why the GGUF header could not be read; such a model is listed but never loaded.
+        problem TEXT,
+        origin TEXT NOT NULL CHECK (origin IN ('download', 'folder', 'file')),
+        source TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      );
+      CREATE INDEX models_sha256 ON models(sha256);
+
+      CREATE TABLE model_folders (
+        path TEXT PRIMARY KEY,
+        added_at INTEGER NOT NULL
+      );
+
+      -- Downloads started and not finished: running, or stopped with their partial file kept.
+      CREATE TABLE model_downloads (
+        uri TEXT PRIMARY KEY,
+        file_name TEXT,
+        total_bytes INTEGER NOT NULL DEFAULT 0,
+        downloaded_bytes INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'failed')),
+        -- The process running it: another live Masque process (the app and the CLI) is not disturbed.
+        owner_pid INTEGER,
+        error_code TEXT,
+        error_message TEXT,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

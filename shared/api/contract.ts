@@ -44,6 +44,15 @@ import type {
   LoreEntryView,
 } from "../domain/lore";
 import type { ModelStatus } from "../domain/model";
+import type {
+  CatalogEntry,
+  DownloadInfo,
+  DownloadProgress,
+  FitEstimate,
+  HubTokenStatus,
+  ModelEntry,
+  PerModelSettings,
+} from "../domain/modelLibrary";
 import { type ChatPersona, PERSONA_DESCRIPTION_MAX, PERSONA_NAME_MAX, type Persona } from "../domain/persona";
 import type { PromptLoreReport } from "../domain/promptLore";
 import { type Settings, settingsPatchSchema } from "../domain/settings";
@@ -653,6 +662,65 @@ export const REQUEST_SCHEMAS = {
   ...LORE_REQUEST_SCHEMAS,
   ...BACKEND_REQUEST_SCHEMAS,
   ...EVAL_REQUEST_SCHEMAS,
+  // ---- model library: local models, downloads, fit, catalog, per-model settings ----
+  /** `rescan`: walk the added folders again first. */
+  "models.list": z.object({ rescan: z.boolean().optional() }).strict(),
+  /** A GGUF file, or a folder scanned recursively (and remembered for later scans). */
+  "models.add": z.object({ path: z.string().min(1).max(4096) }).strict(),
+  "models.folders": z.object({}).strict(),
+  "models.removeFolder": z.object({ path: z.string().min(1).max(4096) }).strict(),
+  /** Starts (or resumes) a download: `hf:user/repo:QUANT`, `hf:user/repo/file.gguf[#branch]` or an http(s) URL. */
+  "models.pull": z.object({ uri: z.string().trim().min(1, "uri must not be empty").max(4096) }).strict(),
+  /** Stops a download and keeps the partial file for a resume. */
+  "models.cancel": z.object({ downloadId: z.string().min(1).max(100) }).strict(),
+  "models.downloads": z.object({}).strict(),
+  /** Forgets a stopped download; `deletePartial` also deletes its partial file. */
+  "models.dismissDownload": z
+    .object({ uri: z.string().min(1).max(4096), deletePartial: z.boolean().optional() })
+    .strict(),
+  /** Exactly one of id, path, uri (a remote model is estimated from its header alone). */
+  "models.fit": z
+    .object({
+      id: id.optional(),
+      path: z.string().min(1).max(4096).optional(),
+      uri: z.string().min(1).max(4096).optional(),
+      contextSize: z.number().int().min(256).max(262_144).optional(),
+      gpuLayers: z.number().int().min(0).max(1000).optional(),
+    })
+    .strict()
+    .refine(
+      (v) => [v.id, v.path, v.uri].filter((x) => x !== undefined).length === 1,
+      "give exactly one of id, path or uri",
+    ),
+  /** Makes a model the active one (sets `modelPath`); a path not yet in the library is added. */
+  "models.use": z
+    .object({ id: id.optional(), path: z.string().min(1).max(4096).optional() })
+    .strict()
+    .refine((v) => (v.id === undefined) !== (v.path === undefined), "give exactly one of id or path"),
+  /** Forgets a model; `deleteFile` also deletes it, only for a file Masque downloaded. */
+  "models.remove": z.object({ id, deleteFile: z.boolean().optional() }).strict(),
+  "models.catalog": z.object({}).strict(),
+  "models.settings": z.object({ id }).strict(),
+  /** A null value clears that setting. */
+  "models.updateSettings": z
+    .object({
+      id,
+      settings: z
+        .object({
+          contextSize: z.number().int().min(256).max(262_144).nullable(),
+          gpuLayers: z.number().int().min(0).max(1000).nullable(),
+          threads: z.number().int().min(1).max(256).nullable(),
+          templateId: z.string().min(1).max(40).nullable(),
+          samplerPreset: z.string().trim().min(1).max(60).nullable(),
+        })
+        .partial()
+        .strict(),
+    })
+    .strict(),
+  "models.tokenStatus": z.object({}).strict(),
+  /** Stores (or with null, forgets) the hub access token where the host can keep it encrypted. */
+  "models.setToken": z.object({ token: z.string().trim().min(1).max(1000).nullable() }).strict(),
+  // ---- end of model library ----
 } as const;
 
 export type Method = keyof typeof REQUEST_SCHEMAS;
@@ -815,6 +883,24 @@ export interface ResponseTypes
   "settings.update": Settings;
   "model.status": ModelStatus;
   "model.load": ModelStatus;
+  // ---- model library ----
+  "models.list": ModelEntry[];
+  "models.add": { added: ModelEntry[]; folder: string | null };
+  "models.folders": string[];
+  "models.removeFolder": { removed: boolean };
+  "models.pull": { downloadId: string; uri: string };
+  "models.cancel": { cancelled: boolean };
+  "models.downloads": DownloadInfo[];
+  "models.dismissDownload": { dismissed: boolean; deletedPartial: boolean };
+  "models.fit": FitEstimate;
+  "models.use": ModelEntry;
+  "models.remove": { removed: true; deletedFile: boolean };
+  "models.catalog": CatalogEntry[];
+  "models.settings": PerModelSettings;
+  "models.updateSettings": PerModelSettings;
+  "models.tokenStatus": HubTokenStatus;
+  "models.setToken": HubTokenStatus;
+  // ---- end of model library ----
 }
 
 export type RequestOf<M extends Method> = z.input<(typeof REQUEST_SCHEMAS)[M]>;
@@ -859,6 +945,16 @@ export interface EventTypes {
   "eval.progress": EvalProgress;
   "eval.done": { runId: number; kind: EvalRunKind; status: EvalRunStatus };
   "eval.error": { runId: number; kind: EvalRunKind; error: ApiError };
+  // ---- model library ----
+  /** Throttled (a few per second) while a model downloads or is verified. */
+  "models.download.progress": DownloadProgress;
+  /** The file is complete, verified and in the library. */
+  "models.download.done": { downloadId: string; uri: string; model: ModelEntry };
+  /** `resumable`: the partial file is kept and `models.pull` with the same URI picks it up. */
+  "models.download.error": { downloadId: string; uri: string; error: ApiError; resumable: boolean };
+  /** The library changed without a request (a hash computed in the background, a folder rescanned). */
+  "models.changed": { modelIds: number[] };
+  // ---- end of model library ----
 }
 
 export type EventName = keyof EventTypes;
@@ -876,6 +972,12 @@ const EVENT_NAME_SET: Record<EventName, true> = {
   "eval.progress": true,
   "eval.done": true,
   "eval.error": true,
+  // ---- model library ----
+  "models.download.progress": true,
+  "models.download.done": true,
+  "models.download.error": true,
+  "models.changed": true,
+  // ---- end of model library ----
 };
 export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
 

@@ -73,6 +73,21 @@ export const settingsSchema = z.object({
   loraAdapters: z
     .array(z.object({ adapterId: z.number().int().positive(), scale: z.number().min(-10).max(10) }).strict())
     .max(8),
+  /** The Hugging Face hub (or a mirror) models are downloaded from; env MASQUE_HF_ENDPOINT overrides it. */
+  hubEndpoint: z.url({ protocol: /^https?$/, error: "hubEndpoint must be an http(s) URL" }).max(2048),
+  /** Per model file, keyed by its SHA-256 (so a moved file keeps them). */
+  modelSettings: z.record(
+    z.string().regex(/^[a-f0-9]{64}$/, "modelSettings keys are SHA-256 hashes"),
+    z
+      .object({
+        contextSize: z.number().int().min(256).max(262_144).optional(),
+        gpuLayers: z.number().int().min(0).max(1000).optional(),
+        threads: z.number().int().min(1).max(256).optional(),
+        templateId: z.string().min(1).max(40).optional(),
+        samplerPreset: z.string().trim().min(1).max(60).optional(),
+      })
+      .strict(),
+  ),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -116,6 +131,8 @@ export const DEFAULT_SETTINGS: Settings = {
   activeBackend: LOCAL_BACKEND,
   kvStateBudgetMB: 512,
   loraAdapters: [],
+  hubEndpoint: "https://huggingface.co/",
+  modelSettings: {},
 };
 
 /** The settings that make up a sampler preset. */

@@ -41,4 +41,4 @@ function adapterJson(a: AdapterInfo) {
   };
 }
 
-export const MODELS_COMMANDS = { adapters: adaptersCommand };
+export const ADAPTER_COMMANDS = { adapters: adaptersCommand };

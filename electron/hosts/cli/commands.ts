@@ -4,7 +4,7 @@ import type { ChatView, Message } from "../../../shared/domain/chat";
 import { isSettingsKey, parseSettingValue } from "../../../shared/domain/settings";
 import type { MasqueError } from "../../../shared/errors";
 import { runWeb } from "../web/runWeb";
-import { MODELS_COMMANDS } from "./adaptersCommand";
+import { ADAPTER_COMMANDS } from "./adaptersCommand";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
 import { BACKEND_COMMANDS } from "./backendCommands";
 import { benchChatCommand } from "./benchChat";
@@ -16,6 +16,7 @@ import { EXPORT_COMMANDS, validateCommand } from "./exportCommand";
 import { importFile } from "./importCommand";
 import { takeLoraFlags } from "./loraFlags";
 import { LOREBOOK_COMMANDS, PERSONA_COMMANDS } from "./loreCommands";
+import { MODELS_COMMANDS } from "./modelsCommand";
 import { continueCommand, promptCommand, regenerateCommand, swipesCommand } from "./roleplayCommands";
 import { sendMessage } from "./sendCommand";
 import { chatStateCommand } from "./stateCommand";
@@ -33,7 +34,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
   eval: EVAL_COMMANDS,
   personas: PERSONA_COMMANDS,
   lorebooks: LOREBOOK_COMMANDS,
-  models: MODELS_COMMANDS,
+  models: { ...MODELS_COMMANDS, ...ADAPTER_COMMANDS },
   sessions: {
     async list(ctx, args) {
       const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });

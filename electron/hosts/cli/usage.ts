@@ -48,6 +48,13 @@ Usage: masque [--data-dir DIR] <command> [options]
   eval stats (--ab RUN_ID | --chat ID...) [--json]      # reply statistics beside PIPPA bot turns
   bench chat --model PATH --turns N [--context N] [--max-tokens N] [--threads N] [--lorebook FILE] [--lore-baseline]
              [--note TEXT] [--note-depth N] [--note-every N] [--json]
+  models list [--rescan] [--json]                       # the model library, with a fit for this machine
+  models add PATH [--json]                              # a GGUF file, or a folder scanned recursively
+  models pull URI [--json]                              # hf:user/repo:QUANT | hf:user/repo/file.gguf | https://...
+  models fit ID|PATH|URI [--context N] [--gpu-layers N] [--json]
+  models use ID|PATH                                    # the active model (sets modelPath)
+  models rm ID [--delete-file]                          # forget it; delete only a file Masque downloaded
+  models catalog [--json]                               # recommended models and whether they fit
   settings get [KEY] [--json]
   settings set KEY VALUE
   web [--port N] [--model PATH] [--json]

@@ -1,6 +1,6 @@
 /** Electron main process: wiring only (lifecycle, settings + core, IPC, window, security). */
 import { join } from "node:path";
-import { app, type BrowserWindow, dialog, ipcMain, Menu, session, shell } from "electron";
+import { app, type BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from "electron";
 import Store from "electron-store";
 import { isErrorCode } from "../../../shared/errors";
 import { createCore } from "../../services/core";
@@ -11,6 +11,7 @@ import { registerIpc } from "./ipc";
 import { menuTemplate } from "./menu";
 import { createSafeStorageSecrets } from "./safeStorageSecrets";
 import { createSenderCheck, hardenSession, hardenWebContents } from "./security";
+import { createSafeStorageVault } from "./tokenVault";
 import { createMainWindow, resolveRendererTarget } from "./window";
 
 const DISPOSE_TIMEOUT_MS = 5000;
@@ -67,6 +68,7 @@ async function start(dataDir: string): Promise<void> {
     settings,
     version: app.getVersion(),
     secrets: createSafeStorageSecrets(join(dataDir, "backend-keys.json")),
+    tokenVault: createSafeStorageVault(safeStorage, dataDir),
   });
 
   let mainWindow: BrowserWindow | null = null;

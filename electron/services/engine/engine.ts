@@ -28,6 +28,8 @@ export interface SamplerSettings {
 export interface LoadOptions {
   threads: number;
   contextSize: number;
+  /** Layers offloaded to the GPU (the model library's per-model setting); default: as many as fit. */
+  gpuLayers?: number;
 }
 
 /** A LoRA adapter attached to the model for a generation. */

@@ -246,7 +246,8 @@ export class LlamaEngine implements Engine {
       const previous = this.current;
       await this.unload();
       this.recentLog.length = 0;
-      const model = await llama.loadModel({ modelPath: path }).catch(async (error: unknown) => {
+      const gpuLayers = options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers };
+      const model = await llama.loadModel({ modelPath: path, ...gpuLayers }).catch(async (error: unknown) => {
         const failure = await this.loadError(path, error);
         if (previous) await this.restore(llama, previous);
         throw failure;
@@ -334,6 +335,11 @@ export class LlamaEngine implements Engine {
     const current = this.current;
     this.current = null;
     await current?.model.dispose();
+  }
+
+  /** The process's one Llama, for the model library's memory estimates (they must see the same GPU). */
+  sharedLlama(): Promise<Llama> {
+    return this.getLlama();
   }
 
   private getLlama(): Promise<Llama> {

@@ -1,11 +1,13 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 import { ChatPane } from "../features/chat/ChatPane";
 import { DropOverlay } from "../features/import/DropOverlay";
+import { ModelLibraryHost } from "../features/models/ModelLibraryDialog";
 import { SettingsPanel } from "../features/settings/SettingsPanel";
 import { useAppState } from "../state/appStore";
 import { connectEvents } from "../state/generationEvents";
 import { connectImportEvents } from "../state/importActions";
 import { bootstrap, dismissAppError } from "../state/libraryActions";
+import { connectModelEvents } from "../state/modelActions";
 import { useWorkbench } from "../state/workbenchActions";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { Sidebar } from "./Sidebar";
@@ -26,10 +28,12 @@ export function App() {
   useEffect(() => {
     const disconnect = connectEvents();
     const disconnectImports = connectImportEvents();
+    const disconnectModels = connectModelEvents();
     void bootstrap();
     return () => {
       disconnect();
       disconnectImports();
+      disconnectModels();
     };
   }, []);
 
@@ -55,6 +59,7 @@ export function App() {
         )}
       </main>
       {settingsOpen ? <SettingsPanel onClose={() => setSettingsOpen(false)} /> : null}
+      <ModelLibraryHost />
       <DropOverlay />
     </div>
   );

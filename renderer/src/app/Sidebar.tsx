@@ -2,6 +2,7 @@ import { CharacterList } from "../features/characters/CharacterList";
 import { ChatList } from "../features/chat/ChatList";
 import { SidebarExport } from "../features/export/ExportButtons";
 import { LoreButton } from "../features/lore/LoreManager";
+import { SidebarModels } from "../features/models/SidebarModels";
 import { WorkbenchButton } from "../features/workbench/WorkbenchButton";
 
 function MaskIcon() {
@@ -31,6 +32,7 @@ export function Sidebar() {
       <CharacterList />
       <ChatList />
       <LoreButton />
+      <SidebarModels />
       <SidebarExport />
       <WorkbenchButton />
     </nav>

@@ -81,6 +81,7 @@ vi.mock("electron", () => ({
   nativeTheme: { shouldUseDarkColors: false },
   session: m.session,
   shell: { openExternal: vi.fn(async () => {}) },
+  safeStorage: { isEncryptionAvailable: () => false, encryptString: vi.fn(), decryptString: vi.fn() },
 }));
 vi.mock("electron-store", () => ({ default: m.FakeStore }));
 vi.mock("../../../electron/services/core", () => ({ createCore: m.createCore }));
@@ -120,7 +121,12 @@ describe("Electron main wiring", () => {
     expect(m.state.stores).toEqual([{ name: "settings", cwd: "/data/masque", clearInvalidConfig: false }]);
     expect(ipcMain.removeAllListeners).toHaveBeenCalledWith("electron-store-get-data");
     expect(m.createCore).toHaveBeenCalledExactlyOnceWith(
-      expect.objectContaining({ dataDir: "/data/masque", host: "electron", version: "9.9.9" }),
+      expect.objectContaining({
+        dataDir: "/data/masque",
+        host: "electron",
+        version: "9.9.9",
+        tokenVault: expect.objectContaining({ read: expect.any(Function), write: expect.any(Function) }),
+      }),
     );
     const settings = m.createCore.mock.calls[0]?.[0].settings;
     expect(settings.getAll()).toEqual(DEFAULT_SETTINGS);

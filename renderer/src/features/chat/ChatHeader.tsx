@@ -3,6 +3,7 @@ import { showMainView } from "../../state/characterActions";
 import { Avatar } from "../../ui/Avatar";
 import { BackendSwitch } from "../backends/BackendSwitch";
 import { ChatSetupButton } from "../lore/ChatSetupButton";
+import { ModelSwitcher } from "../models/ModelSwitcher";
 import { ChatOptionsMenu } from "./ChatOptionsMenu";
 import { ModelStatusPill } from "./ModelStatusPill";
 import { PromptInspectorButton } from "./PromptInspector";
@@ -26,7 +27,7 @@ function GearIcon() {
 
 /**
  * Top bar of the main area: who you are talking to, Chat/Profile tabs, the open chat's prompt
- * inspector and options, the model pill and settings.
+ * inspector and options, the model switcher and settings.
  */
 export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => void }>) {
   const characterName = useAppState(selectSelectedName);
@@ -89,6 +90,7 @@ export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => 
         ) : null}
         <BackendSwitch />
         <ModelStatusPill onClick={onOpenSettings} />
+        <ModelSwitcher />
         <button
           type="button"
           className="icon-button"

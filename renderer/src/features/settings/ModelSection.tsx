@@ -3,6 +3,8 @@ import type { ModelStatus } from "../../../../shared/domain/model";
 import { type ApiError, toApiError } from "../../../../shared/errors";
 import { appStore, useAppState } from "../../state/appStore";
 import { loadModel } from "../../state/libraryActions";
+import { openModelLibrary } from "../../state/modelActions";
+import "../models/models.css";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { formatBytes } from "../../ui/formatBytes";
 import { RemoteStatusDetails } from "../backends/RemoteStatus";
@@ -86,7 +88,17 @@ export function ModelSection({ initialPath }: Readonly<{ initialPath: string }>)
 
   return (
     <section className="settings-section" aria-labelledby="model-heading">
-      <h3 id="model-heading">Model</h3>
+      <div className="section-title-row">
+        <h3 id="model-heading">Model</h3>
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="settings-open-library"
+          onClick={openModelLibrary}
+        >
+          Model library…
+        </button>
+      </div>
       <form
         className="model-path-row"
         onSubmit={(event) => {
