@@ -13,7 +13,7 @@ import { MasqueError } from "../../../shared/errors";
 import type { AdapterRepository } from "../../storage/adapterRepository";
 import type { ChatRepository } from "../../storage/chatRepository";
 import type { SettingsStore } from "../../storage/settingsStore";
-import type { Engine } from "../engine/engine";
+import type { Engine, LoraAttachment } from "../engine/engine";
 import type { FileDigests } from "../engine/fileDigest";
 import type { PlannedAdapter } from "../generationPlan";
 
@@ -101,6 +101,22 @@ export class AdapterLibrary {
       const current = await this.add(adapter.path);
       await checkShapes(current.path, baseTensors, basename(loaded.path));
       planned.push({ path: current.path, fileName: current.fileName, sha256: current.sha256, scale });
+    }
+    return planned;
+  }
+
+  /**
+   * Adapter files named by a workbench run (perplexity or an A/B contestant), checked against the
+   * model file the run names — not the loaded one — and added to the library like `--lora` files.
+   */
+  async checkFor(modelPath: string, files: readonly LoraAttachment[]): Promise<PlannedAdapter[]> {
+    if (files.length === 0) return [];
+    const baseTensors = await tensorShapes(modelPath);
+    const planned: PlannedAdapter[] = [];
+    for (const { path, scale } of files) {
+      const adapter = await this.add(path);
+      await checkShapes(adapter.path, baseTensors, basename(modelPath));
+      planned.push({ path: adapter.path, fileName: adapter.fileName, sha256: adapter.sha256, scale });
     }
     return planned;
   }
