@@ -15,9 +15,16 @@ export function modelLabel(status: ModelStatus | null): string {
   }
 }
 
+/** " + 2 adapters": the LoRA set the active chat's next reply uses (its own, else the global one). */
+export function adaptersLabel(count: number): string {
+  if (count === 0) return "";
+  return ` + ${count} ${count === 1 ? "adapter" : "adapters"}`;
+}
+
 /** Header pill: the model state at a glance; opens the settings where the model is chosen. */
 export function ModelStatusPill({ onClick }: Readonly<{ onClick: () => void }>) {
   const status = useAppState((s) => s.modelStatus);
+  const adapters = useAppState((s) => (s.chatView?.options.lora ?? s.settings?.loraAdapters ?? []).length);
   const state = status?.state ?? "none";
   return (
     <button
@@ -30,6 +37,7 @@ export function ModelStatusPill({ onClick }: Readonly<{ onClick: () => void }>) 
       <span className="status-dot" aria-hidden="true" />
       <span className="visually-hidden">Model: </span>
       {modelLabel(status)}
+      {state === "loaded" ? adaptersLabel(adapters) : ""}
     </button>
   );
 }
