@@ -1,0 +1,90 @@
+/**
+ * LoRA adapters in the browser, with the real model and an adapter written at test time: add it to
+ * the library from the chat options, attach it to the chat at scale 0.5, see "+ 1 adapter" on the
+ * model pill, send a turn, and find the adapter (file, scale, SHA-256) in the reply's provenance.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppSession, openAppSession } from "../helpers/appSession";
+import { HAS_CHROMIUM } from "../helpers/browser";
+import { writeLoraAdapter } from "../helpers/loraAdapter";
+import { HAS_TEST_MODEL, TEST_MODEL_PATH } from "../helpers/model";
+
+const LONG = { timeout: 90_000 };
+const SOON = { timeout: 15_000 };
+
+if (!HAS_CHROMIUM || !HAS_TEST_MODEL) {
+  console.warn("\n!!! lora.test.ts is SKIPPED: it needs Chromium and the test model.\n");
+}
+
+describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("LoRA adapters in the browser", () => {
+  let session: AppSession;
+  let page: Page;
+  let adapter: string;
+
+  beforeAll(async () => {
+    session = await openAppSession({
+      prefix: "masque-e2e-lora-",
+      settings: { modelPath: TEST_MODEL_PATH, threads: "1", maxTokens: "16", contextSize: "1024" },
+      viewport: { width: 1280, height: 900 },
+    });
+    ({ page } = session);
+    adapter = await writeLoraAdapter(TEST_MODEL_PATH, session.dataDir, {
+      seed: 3,
+      fileName: "lily-lora.gguf",
+    });
+  });
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it("attaches an adapter to a chat at scale 0.5 and shows it in the reply's provenance", async () => {
+    await page.getByTestId("new-character").click();
+    await page.getByTestId("character-name-input").fill("Lily");
+    await page.getByTestId("character-greeting-input").fill("Hi! I am Lily. Do you like the park?");
+    await page.getByTestId("character-create-submit").click();
+    await page.getByTestId("character-page").waitFor();
+    await page.getByTestId("start-chat").click();
+    await page.getByTestId("message").first().waitFor(SOON);
+
+    await page.getByTestId("chat-options").click();
+    const panel = page.getByTestId("chat-options-panel");
+    await panel.getByTestId("chat-lora-default").click();
+    const adapters = panel.getByTestId("chat-adapters");
+    await adapters.waitFor(SOON);
+
+    // A file that is not an adapter is refused with the core's reason.
+    await adapters.getByTestId("chat-adapters-path").fill(TEST_MODEL_PATH);
+    await adapters.getByTestId("chat-adapters-add").click();
+    await expect.poll(() => adapters.innerText(), SOON).toContain("not a LoRA adapter");
+
+    await adapters.getByTestId("chat-adapters-path").fill(adapter);
+    await adapters.getByTestId("chat-adapters-add").click();
+    const row = adapters.getByTestId("adapter-lily-lora.gguf");
+    await row.waitFor(SOON);
+    await expect.poll(() => row.getByTestId("adapter-attached").isChecked(), SOON).toBe(true);
+    await row.getByTestId("adapter-scale").fill("0.5");
+    await page.getByTestId("chat-options").click();
+
+    const input = page.getByTestId("message-input");
+    await input.fill("Let us go to the park.");
+    await input.press("Enter");
+    const reply = page.getByTestId("message").nth(2);
+    await reply.waitFor(SOON);
+    await expect.poll(() => reply.getAttribute("data-status"), LONG).toBe("complete");
+    await page.getByTestId("send-button").waitFor({ state: "visible", ...LONG });
+    await expect.poll(() => page.getByTestId("model-status-pill").innerText(), SOON).toMatch(/\+ 1 adapter$/);
+
+    await reply.hover();
+    await reply.getByTestId("action-info").click();
+    const dialog = page.getByTestId("provenance-dialog");
+    await dialog.waitFor(SOON);
+    const sha256 = createHash("sha256").update(readFileSync(adapter)).digest("hex");
+    expect(await dialog.getByTestId("provenance-lora").allInnerTexts()).toEqual([
+      expect.stringContaining(`lily-lora.gguf at scale 0.5 (sha256 ${sha256})`),
+    ]);
+  }, 180_000);
+});
