@@ -1,10 +1,12 @@
 /**
  * LoRA adapters in the browser, with the real model and an adapter written at test time: add it to
  * the library from the chat options, attach it to the chat at scale 0.5, see "+ 1 adapter" on the
- * model pill, send a turn, and find the adapter (file, scale, SHA-256) in the reply's provenance.
+ * model pill, send a turn, and find the adapter (file, scale, SHA-256) in the reply's provenance;
+ * then, in the workbench, sweep its scales 0 / 0.5 / 1 on a text and see the three runs compared.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppSession, openAppSession } from "../helpers/appSession";
@@ -86,5 +88,34 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("LoRA adapters in the browser"
     expect(await dialog.getByTestId("provenance-lora").allInnerTexts()).toEqual([
       expect.stringContaining(`lily-lora.gguf at scale 0.5 (sha256 ${sha256})`),
     ]);
+  }, 180_000);
+
+  it("the workbench sweeps the adapter's scales 0 / 0.5 / 1 on a text and compares the runs", async () => {
+    await page.getByTestId("provenance-close").click();
+    const file = join(session.dataDir, "story.txt");
+    writeFileSync(
+      file,
+      "Once upon a time, there was a little dog named Max. Max liked to run in the sun. ".repeat(4),
+    );
+    await page.getByTestId("open-workbench").click();
+    await page.getByTestId("eval-source-text").check();
+    await page.getByTestId("eval-text-file").fill(file);
+    const panel = page.getByTestId("eval-adapters");
+    const row = panel.getByTestId("adapter-lily-lora.gguf");
+    await row.waitFor(SOON);
+    expect(await page.getByTestId("eval-lora-sweep").isDisabled()).toBe(true);
+    await row.getByTestId("adapter-attached").check();
+    await page.getByTestId("eval-lora-sweep").check();
+    expect(await page.getByTestId("eval-run").innerText()).toBe("Evaluate three scales");
+    await page.getByTestId("eval-run").click();
+
+    const comparison = page.getByTestId("eval-comparison");
+    await comparison.waitFor({ timeout: 120_000 });
+    const text = await comparison.innerText();
+    expect(text).toContain("stories260K.gguf + lily-lora.gguf×0)");
+    expect(text).toContain("stories260K.gguf + lily-lora.gguf×0.5)");
+    expect(text).toContain("stories260K.gguf + lily-lora.gguf×1)");
+    const labels = await page.getByTestId("eval-runs").locator("tbody tr").allInnerTexts();
+    expect(labels.filter((l) => l.includes("lily-lora.gguf×") && l.includes("done"))).toHaveLength(3);
   }, 180_000);
 });
