@@ -160,6 +160,22 @@ describe.skipIf(!HAS_TEST_MODEL)("LoRA adapters in the workbench", () => {
     const alone = await masque(...common, "--lora-scales", "0,1");
     expect(alone.code).toBe(1);
     expect(alone.stderr).toContain("--lora-scales needs exactly one --lora FILE");
+    const badScale = await masque(...common, "--lora", adapter, "--lora-scales", "0,half");
+    expect(badScale.code).toBe(1);
+    expect(badScale.stderr).toContain('--lora-scales: "half" is not a scale');
+    const badContestant = await masque(
+      "eval",
+      "ab",
+      "new",
+      "--contestant",
+      TEST_MODEL_PATH,
+      "--contestant",
+      `${TEST_MODEL_PATH},lora=`,
+      "--character",
+      "1",
+    );
+    expect(badContestant.code).toBe(1);
+    expect(badContestant.stderr).toContain('"lora=" must be template=ID, preset=NAME or lora=FILE:SCALE');
 
     const swept = await masque(...common, "--lora", adapter, "--lora-scales", "0,0.5,1", "--json");
     expect(swept.code, swept.stderr).toBe(0);
