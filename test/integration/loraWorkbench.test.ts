@@ -83,6 +83,11 @@ describe.skipIf(!HAS_TEST_MODEL)("LoRA adapters in the workbench", () => {
     expect(Math.abs(comparison.candidates[0]?.difference ?? Number.NaN)).toBeLessThan(1e-6);
     expect(comparison.candidates[1]?.difference).toBeCloseTo(one.nll - base.nll, 9);
 
+    const card = await t.call("eval.export", { runId: one.runId, format: "markdown" });
+    expect(Buffer.from(card.dataBase64, "base64").toString("utf8")).toContain(
+      `- LoRA adapter lily-lora.gguf at scale 1, SHA-256: \`${sha256(adapter)}\``,
+    );
+
     const labels = (await t.call("eval.runs", { kind: "perplexity" })).map((r) => r.label);
     expect(labels).toContain(`stories260K.gguf + lily-lora.gguf×1 · text lily.txt`);
   }, 120_000);
@@ -92,6 +97,24 @@ describe.skipIf(!HAS_TEST_MODEL)("LoRA adapters in the workbench", () => {
     await expect(
       t.call("eval.perplexity", { model: TEST_MODEL_PATH, textFile, lora: [{ path: textFile, scale: 1 }] }),
     ).rejects.toMatchObject({ code: "MODEL_INVALID", message: expect.stringContaining("lily.txt") });
+    const mistral = await writeLoraAdapter(TEST_MODEL_PATH, temp.dir, {
+      architecture: "mistral",
+      fileName: "mistral-lora.gguf",
+    });
+    await expect(
+      t.call("eval.abNew", {
+        contestants: [
+          { model: TEST_MODEL_PATH },
+          { model: TEST_MODEL_PATH, lora: [{ path: mistral, scale: 1 }] },
+        ],
+        chatIds: [1],
+      }),
+    ).rejects.toMatchObject({
+      code: "MODEL_INVALID",
+      message: expect.stringContaining(
+        "the adapter is for mistral models; stories260K.gguf is a llama model",
+      ),
+    });
     expect((await t.call("eval.runs", {})).length).toBe(before);
   });
 
