@@ -69,6 +69,8 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("LoRA adapters in the browser"
     await row.waitFor(SOON);
     await expect.poll(() => row.getByTestId("adapter-attached").isChecked(), SOON).toBe(true);
     await row.getByTestId("adapter-scale").fill("0.5");
+    // The stored set comes back from the core before the turn is sent.
+    await expect.poll(() => row.getAttribute("data-attached-scale"), SOON).toBe("0.5");
     await page.getByTestId("chat-options").click();
 
     const input = page.getByTestId("message-input");

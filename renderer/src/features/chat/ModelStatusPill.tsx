@@ -1,5 +1,6 @@
 import type { ModelStatus } from "../../../../shared/domain/model";
 import { useAppState } from "../../state/appStore";
+import { adaptersLabel } from "../lora/loraLabels";
 
 export function modelLabel(status: ModelStatus | null): string {
   if (!status) return "…";
@@ -13,12 +14,6 @@ export function modelLabel(status: ModelStatus | null): string {
     case "none":
       return "no model";
   }
-}
-
-/** " + 2 adapters": the LoRA set the active chat's next reply uses (its own, else the global one). */
-export function adaptersLabel(count: number): string {
-  if (count === 0) return "";
-  return ` + ${count} ${count === 1 ? "adapter" : "adapters"}`;
 }
 
 /** Header pill: the model state at a glance; opens the settings where the model is chosen. */

@@ -8,16 +8,10 @@ import type { AdapterInfo } from "../../../../shared/api/contract";
 import { type ApiError, toApiError } from "../../../../shared/errors";
 import { addAdapter, fetchAdapters, type LoraChoice } from "../../state/adapterActions";
 import { ErrorBanner } from "../../ui/ErrorBanner";
+import { parseScale } from "./loraLabels";
 import "./lora.css";
 
 const DEFAULT_SCALE = 1;
-
-/** A typed scale, or null while it is not a number the core accepts (−10…10). */
-export function parseScale(text: string): number | null {
-  if (text.trim() === "") return null;
-  const scale = Number(text);
-  return Number.isFinite(scale) && scale >= -10 && scale <= 10 ? scale : null;
-}
 
 /** The library's adapters, loaded when the panel shows and after each addition. */
 export function useAdapters(): [AdapterInfo[] | null, (adapter: AdapterInfo) => void, ApiError | null] {
@@ -131,7 +125,11 @@ function AdapterRow({
   }, [choice]);
   const scale = parseScale(scaleText);
   return (
-    <li className="adapter-row" data-testid={`adapter-${adapter.fileName}`}>
+    <li
+      className="adapter-row"
+      data-testid={`adapter-${adapter.fileName}`}
+      data-attached-scale={choice === null ? undefined : choice.scale}
+    >
       <label className="adapter-name" title={`${adapter.path}\nSHA-256 ${adapter.sha256}`}>
         <input
           type="checkbox"
