@@ -11,6 +11,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppSession, openAppSession } from "../helpers/appSession";
 import { HAS_CHROMIUM } from "../helpers/browser";
+import { runMasque } from "../helpers/cli";
 import { writeLoraAdapter } from "../helpers/loraAdapter";
 import { HAS_TEST_MODEL, TEST_MODEL_PATH } from "../helpers/model";
 
@@ -120,4 +121,25 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("LoRA adapters in the browser"
     const labels = await page.getByTestId("eval-runs").locator("tbody tr").allInnerTexts();
     expect(labels.filter((l) => l.includes("lily-lora.gguf×") && l.includes("done"))).toHaveLength(3);
   }, 180_000);
+
+  it("sets the global adapter set in the settings", async () => {
+    await page.getByTestId("workbench-close").click();
+    await page.getByTestId("open-settings").click();
+    const global = page.getByTestId("settings-adapters");
+    const row = global.getByTestId("adapter-lily-lora.gguf");
+    await row.waitFor(SOON);
+    expect(await row.getByTestId("adapter-attached").isChecked()).toBe(false);
+    await row.getByTestId("adapter-scale").fill("0.25");
+    await row.getByTestId("adapter-attached").click();
+    await expect.poll(() => row.getAttribute("data-attached-scale"), SOON).toBe("0.25");
+    const stored = await runMasque([
+      "--data-dir",
+      session.dataDir,
+      "settings",
+      "get",
+      "loraAdapters",
+      "--json",
+    ]);
+    expect(JSON.parse(stored.stdout)).toEqual([{ adapterId: 1, scale: 0.25 }]);
+  }, 60_000);
 });
