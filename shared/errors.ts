@@ -19,6 +19,10 @@ export const ERROR_CODES = [
   /** The data directory can be read but not written (reads keep working). */
   "STORAGE_READ_ONLY",
   "UNAUTHORIZED",
+  /** A remote inference server answered with an error, refused the key, or broke its stream. */
+  "BACKEND_ERROR",
+  /** A remote inference server could not be reached (refused, unknown host, timed out). */
+  "BACKEND_UNAVAILABLE",
   "INTERNAL",
 ] as const;
 

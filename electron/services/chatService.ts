@@ -8,6 +8,7 @@ import { MasqueError } from "../../shared/errors";
 import type { CharacterRepository } from "../storage/characterRepository";
 import type { ChatRepository } from "../storage/chatRepository";
 import type { GenerationService } from "./generationService";
+import type { GroupService, MemberChange } from "./groupService";
 import type { ChatLocks } from "./locks/chatLocks";
 import { listTemplates } from "./templates";
 
@@ -20,13 +21,33 @@ export class ChatService {
     private readonly characters: CharacterRepository,
     private readonly generations: GenerationService,
     private readonly locks: ChatLocks,
+    private readonly groups: GroupService,
+    private readonly transaction: <T>(work: () => T) => T,
   ) {}
 
-  create(characterId: number): ChatView {
+  /** A chat with one character, or with `others` too a group chat (greeted by the first character). */
+  create(characterId: number, others: readonly number[] = []): ChatView {
     const character = this.characters.get(characterId);
-    const title = `${character.data.name} — ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
+    const names = [character.data.name, ...others.map((id) => this.characters.get(id).data.name)];
+    const title = `${names.join(", ")} — ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
     const greetings = [character.data.first_mes, ...(character.data.alternate_greetings ?? [])];
-    const chatId = this.chats.createChat(characterId, title, greetings);
+    const chatId = this.transaction(() => {
+      const id = this.chats.createChat(characterId, title, greetings);
+      if (others.length > 0) this.groups.makeGroup(id, characterId, others);
+      return id;
+    });
+    return this.view(chatId);
+  }
+
+  addMember(chatId: number, characterId: number): ChatView {
+    this.chats.getChat(chatId);
+    this.locks.edit(chatId, () => this.groups.add(chatId, characterId));
+    return this.view(chatId);
+  }
+
+  setMember(chatId: number, characterId: number, change: MemberChange): ChatView {
+    this.chats.getChat(chatId);
+    this.locks.edit(chatId, () => this.groups.change(chatId, characterId, change));
     return this.view(chatId);
   }
 
@@ -44,6 +65,8 @@ export class ChatService {
       messages: this.chats.activePath(chatId),
       hasEarlier: false,
       pendingGeneration: this.generations.pending(chatId),
+      members: this.groups.list(chatId),
+      group: this.groups.isGroup(chatId),
     };
   }
 
@@ -103,6 +126,7 @@ export class ChatService {
     changes: {
       templateId?: string | null;
       examplesMode?: ChatOptions["examplesMode"] | null;
+      speakerOrder?: ChatOptions["speakerOrder"] | null;
       lora?: ChatOptions["lora"] | null;
     },
   ) {
@@ -134,6 +158,8 @@ export class ChatService {
       activeLeafId: chat.activeLeafId,
       ...this.chats.latestMessages(chatId, limit),
       pendingGeneration: this.generations.pending(chatId),
+      members: this.groups.list(chatId),
+      group: this.groups.isGroup(chatId),
     };
   }
 

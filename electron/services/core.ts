@@ -9,16 +9,20 @@ import { parseRequest } from "../../shared/api/validate";
 import { MasqueError, type Result, toApiError } from "../../shared/errors";
 import { AdapterRepository } from "../storage/adapterRepository";
 import { CharacterRepository } from "../storage/characterRepository";
+import { ChatMemberRepository } from "../storage/chatMemberRepository";
 import { ChatRepository } from "../storage/chatRepository";
 import { openDatabase } from "../storage/database";
 import { EvalRunRepository } from "../storage/evalRunRepository";
 import { KvStateStore } from "../storage/kvStateStore";
 import { PartialReplyRepository } from "../storage/partialReplyRepository";
 import { ReferenceSessionRepository } from "../storage/referenceSessionRepository";
+import { BackendService } from "./backends/backendService";
+import { NO_SECRET_STORE } from "./backends/secrets";
 import { CharacterService } from "./characterService";
 import { ChatService } from "./chatService";
 import type { Core, CoreOptions } from "./coreTypes";
 import type { Engine } from "./engine/engine";
+import { EngineSwitch } from "./engine/engineSwitch";
 import { FileDigests } from "./engine/fileDigest";
 import { LlamaEngine } from "./engine/llamaEngine";
 import { EvalService } from "./eval/evalService";
@@ -27,6 +31,7 @@ import { ExportService } from "./export/exportService";
 import { GenerationPlanner } from "./generationPlan";
 import { GenerationRunner } from "./generationRunner";
 import { GenerationService } from "./generationService";
+import { GroupService } from "./groupService";
 import { ImportService } from "./import/importService";
 import { InterruptedReplies } from "./interruptedReplies";
 import { ChatStateService } from "./kvstate/chatStateService";
@@ -47,7 +52,10 @@ export interface CoreInternals extends Core {
   readonly chats: ChatService;
   readonly generations: GenerationService;
   readonly models: ModelService;
+  /** The local engine (node-llama-cpp), whichever backend is active. */
   readonly engine: Engine;
+  /** What the services use: the local engine or the active remote backend. */
+  readonly engines: EngineSwitch;
   readonly imports: ImportService;
   readonly leases: ChatLeases;
   readonly evals: EvalService;
@@ -55,7 +63,10 @@ export interface CoreInternals extends Core {
 
 /** What tests and tools may replace: the engine, the lease timing, how often deltas and partial replies go out. */
 export interface CoreInternalOptions {
+  /** The local engine (remote backends are chosen by the settings, around it). */
   engine?: Engine;
+  /** Timeouts of remote backends (tests use short ones). */
+  remoteTimeouts?: { connectTimeoutMs?: number; idleTimeoutMs?: number };
   leases?: Omit<ChatLeasesOptions, "onFree">;
   partialSaveIntervalMs?: number;
   deltaIntervalMs?: number;
@@ -74,7 +85,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
       ? { pauseBeforeCommitMs: Number(process.env.MASQUE_TEST_KV_PAUSE_MS) }
       : {}),
   });
-  const engine =
+  const localEngine =
     options.engine ??
     new LlamaEngine({
       gpu: process.env.MASQUE_GPU === "off" ? false : "auto",
@@ -82,6 +93,13 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
       states: kvStates,
       digests,
     });
+  // The services see one engine: the local one or the active remote backend.
+  const engine = new EngineSwitch({
+    local: localEngine,
+    settings: options.settings,
+    secrets: options.secrets ?? NO_SECRET_STORE,
+    ...(options.remoteTimeouts ? { remote: options.remoteTimeouts } : {}),
+  });
   const characterRepository = new CharacterRepository(database);
   const characters = new CharacterService(characterRepository);
   const chatRepository = new ChatRepository(database);
@@ -100,11 +118,22 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     generatingChats: () => locks.count(),
     runningGenerations: () => generations.running(),
   });
-  const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine);
+  const { personas, lorebooks } = createLoreServices(
+    database,
+    characterRepository,
+    options.settings,
+    join(options.dataDir, "uploads"),
+  );
+  const groups = new GroupService(new ChatMemberRepository(database), chatRepository, characterRepository);
+  const planner = new GenerationPlanner(chatRepository, characterRepository, options.settings, engine, {
+    lore: { personas, lorebooks },
+    groups,
+  });
+  // Adapters, like saved KV states, belong to the local model files.
   const adapters = new AdapterLibrary(
     new AdapterRepository(database),
     digests,
-    engine,
+    localEngine,
     chatRepository,
     options.settings,
   );
@@ -131,8 +160,10 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     ownerId: leases.owner.id,
     adapters,
   });
-  const chats = new ChatService(chatRepository, characterRepository, generations, locks);
-  const chatStates = new ChatStateService(kvStates, chatRepository, engine);
+  const chats = new ChatService(chatRepository, characterRepository, generations, locks, groups, (work) =>
+    database.transaction(work),
+  );
+  const chatStates = new ChatStateService(kvStates, chatRepository, localEngine);
   const sessions = new ReferenceSessionRepository(database);
   const imports = new ImportService(
     database,
@@ -141,13 +172,17 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     events,
     join(options.dataDir, "uploads"),
   );
-  const exports = new ExportService(chatRepository, characterRepository, options.settings);
-  const { personas, lorebooks } = createLoreServices(
-    database,
-    characterRepository,
-    options.settings,
-    imports.uploadsDir,
-  );
+  const exports = new ExportService(chatRepository, characterRepository, options.settings, {
+    personaNames: (chatId) => personas.namesUsedByChat(chatId),
+    groupMembers: (chatId) => (groups.isGroup(chatId) ? groups.list(chatId).map((m) => m.characterId) : null),
+  });
+  const backends = new BackendService({
+    settings: options.settings,
+    engine,
+    models,
+    secrets: options.secrets ?? NO_SECRET_STORE,
+    generating: () => locks.count(),
+  });
   const evals = new EvalService({
     runs: new EvalRunRepository(database),
     repos: { characters: characterRepository, sessions, chats: chatRepository },
@@ -190,13 +225,22 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     },
     "sessions.get": (input) => sessions.get(input.sessionId),
     "chats.list": (input) => chats.list(input.characterId),
-    "chats.create": (input) => chats.create(input.characterId),
+    "chats.create": (input) => chats.create(input.characterId, input.otherCharacterIds),
+    "chats.addMember": (input) => chats.addMember(input.chatId, input.characterId),
+    "chats.setMember": ({ chatId, characterId, ...change }) => chats.setMember(chatId, characterId, change),
     "chats.get": (input) =>
       input.limit === undefined ? chats.view(input.chatId) : chats.viewLatest(input.chatId, input.limit),
     "chats.messages": (input) => chats.messagesBefore(input.chatId, input.beforeId, input.limit),
-    "chats.send": (input) => generations.send(input.chatId, input.text, input.options, input.generationId),
+    "chats.send": (input) =>
+      generations.send(input.chatId, input.text, input.options, input.generationId, input.asCharacterId),
     "chats.regenerate": (input) =>
-      generations.regenerate(input.chatId, input.messageId, input.options, input.generationId),
+      generations.regenerate(
+        input.chatId,
+        input.messageId,
+        input.options,
+        input.generationId,
+        input.asCharacterId,
+      ),
     "chats.continue": (input) => generations.continue(input.chatId, input.options, input.generationId),
     "chats.impersonate": (input) => generations.impersonate(input.chatId, input.options, input.generationId),
     "chats.swipes": (input) => chats.swipes(input.messageId),
@@ -223,6 +267,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "settings.update": (input) => {
       adapters.assertKnown(input.loraAdapters, "loraAdapters");
       const before = options.settings.getAll();
+      backends.checkPatch(input, before);
       const updated = options.settings.update(input);
       const changed = Object.keys(input).filter(
         (key) =>
@@ -230,6 +275,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
           JSON.stringify(updated[key as keyof typeof updated]),
       );
       models.settingsChanged(changed);
+      if (changed.includes("activeBackend") || changed.includes("backends")) engine.activeChanged();
       return updated;
     },
     "model.status": () => models.status(),
@@ -257,6 +303,11 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     "lorebooks.forChat": (input) => lorebooks.forChat(input.chatId),
     "notes.get": (input) => lorebooks.note(input.chatId),
     "notes.set": (input) => lorebooks.setNote(input.chatId, input.note),
+    "backends.list": () => backends.list(),
+    "backends.add": (input) => backends.add(input),
+    "backends.test": (input) => backends.test(input.name),
+    "backends.use": (input) => backends.use(input.name),
+    "backends.remove": (input) => backends.remove(input.name),
     "eval.perplexity": (input) => evals.perplexity(input),
     "eval.runs": (input) => evals.list(input.kind),
     "eval.run": (input) => evals.detail(input.runId),
@@ -292,7 +343,8 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     chats,
     generations,
     models,
-    engine,
+    engine: localEngine,
+    engines: engine,
     leases,
     evals,
     dispatch,

@@ -1,6 +1,7 @@
 import type { AppInfo, EventName, EventTypes } from "../../shared/api/contract";
 import type { Result } from "../../shared/errors";
 import type { SettingsStore } from "../storage/settingsStore";
+import type { SecretStore } from "./backends/secrets";
 
 export type CoreEventListener = <E extends EventName>(event: E, payload: EventTypes[E]) => void;
 
@@ -10,6 +11,8 @@ export interface CoreOptions {
   host: AppInfo["host"];
   settings: SettingsStore;
   version: string;
+  /** Where remote backends' API keys may be kept encrypted (the desktop app); default: nowhere. */
+  secrets?: SecretStore;
   /** llama.cpp log lines of level warn and above go here (default: stderr). */
   log?: (line: string) => void;
 }

@@ -63,6 +63,7 @@ export class GenerationRunner {
       targetId: plan.target?.id ?? null,
       provenance: this.options.planner.provenance(plan),
       ownerId,
+      characterId: plan.characterId,
     });
   }
 
@@ -173,6 +174,7 @@ export class GenerationRunner {
         parentId: plan.parentId,
         role: "character",
         text: result.text.trimEnd(),
+        characterId: plan.characterId,
         ...reply,
       });
     });
@@ -201,6 +203,7 @@ export class GenerationRunner {
           parentId: plan.parentId,
           role: "character",
           text,
+          characterId: plan.characterId,
           status: "stopped",
           stopReason: "error",
         });

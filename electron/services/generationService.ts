@@ -16,7 +16,7 @@ import type {
   PromptReport,
   SendResult,
 } from "../../shared/api/contract";
-import type { PendingGeneration } from "../../shared/domain/chat";
+import type { Message, PendingGeneration } from "../../shared/domain/chat";
 import { MasqueError } from "../../shared/errors";
 import type { ChatRepository } from "../storage/chatRepository";
 import type { Engine } from "./engine/engine";
@@ -24,6 +24,7 @@ import type { GenerationPlanner, Plan, PlannedAdapter } from "./generationPlan";
 import type { GenerationRunner, LiveGeneration } from "./generationRunner";
 import type { ChatLock, ChatLocks } from "./locks/chatLocks";
 import type { ModelService } from "./modelService";
+import { loreReport } from "./promptLoreReport";
 
 /** A call between its start and the launch of its generation (waiting for the model, planning). */
 interface Ticket {
@@ -74,6 +75,7 @@ export class GenerationService {
     text: string,
     options: GenerationOptions = {},
     generationId?: string,
+    asCharacterId?: number,
   ): Promise<SendResult> {
     return this.begin(chatId, generationId, options, (ticket) => {
       const chat = this.chats.getChat(chatId);
@@ -81,6 +83,7 @@ export class GenerationService {
         ...this.planner.history(chatId, chat.activeLeafId),
         { id: 0, role: "user" as const, text },
       ];
+      const speaker = this.planner.speaker(chatId, history, asCharacterId);
       // Budget first: a message that cannot fit is refused before anything is stored.
       const plan = this.planner.plan(
         chatId,
@@ -88,7 +91,7 @@ export class GenerationService {
         history,
         "reply",
         options,
-        { parentId: null },
+        { parentId: null, speaker },
         ticket.lora,
       );
       const user = this.options.transaction(() => {
@@ -108,6 +111,7 @@ export class GenerationService {
     messageId?: number,
     options: GenerationOptions = {},
     generationId?: string,
+    asCharacterId?: number,
   ): Promise<GenerationStarted> {
     return this.begin(
       chatId,
@@ -118,7 +122,18 @@ export class GenerationService {
         const parentId = target.role === "user" ? target.id : target.parentId;
         const kind = target.role === "user" ? "reply" : "swipe";
         const history = this.planner.history(chatId, parentId);
-        const plan = this.planner.plan(chatId, kind, history, "reply", options, { parentId }, ticket.lora);
+        // A swipe is written by the same character as the message it is an alternative to.
+        const as = asCharacterId ?? (target.role === "character" ? this.writerOf(chatId, target) : undefined);
+        const speaker = this.planner.speaker(chatId, history, as);
+        const plan = this.planner.plan(
+          chatId,
+          kind,
+          history,
+          "reply",
+          options,
+          { parentId, speaker },
+          ticket.lora,
+        );
         return this.launchStored(ticket, plan);
       },
       () => {
@@ -155,7 +170,11 @@ export class GenerationService {
           history,
           "continue",
           options,
-          { parentId: leaf.parentId, target: leaf },
+          {
+            parentId: leaf.parentId,
+            target: leaf,
+            speaker: { speakerId: this.writerOf(chatId, leaf), reason: "continues its own message" },
+          },
           ticket.lora,
         );
         return this.launchStored(ticket, plan);
@@ -249,10 +268,33 @@ export class GenerationService {
     const replied = leaf?.role === "character" && leaf.stats !== null && leaf.parentId !== null;
     const parentId = replied ? (leaf?.parentId ?? null) : chat.activeLeafId;
     const history = this.planner.history(chatId, parentId);
+    const speaker =
+      replied && leaf
+        ? { speakerId: this.writerOf(chatId, leaf), reason: "wrote the last reply" }
+        : this.planner.speaker(chatId, history);
     const lora = (await this.options.adapters?.resolve(chatId, {})) ?? [];
-    const plan = this.planner.plan(chatId, "reply", history, "reply", {}, { parentId }, lora);
+    const makePlan = () =>
+      this.planner.plan(chatId, "reply", history, "reply", {}, { parentId, speaker }, lora);
+    await this.prepareTokenCounts(makePlan);
+    const plan = makePlan();
     const loaded = this.options.engine.loaded();
+    const remote = this.options.engine.remote?.() ?? null;
     return {
+      ...(remote
+        ? {
+            backend: {
+              name: remote.name,
+              kind: remote.kind,
+              model: remote.model,
+              tokenCounts: remote.tokenCounts,
+              ignoredSamplers: remote.ignoredSamplers,
+            },
+          }
+        : {}),
+      characterId: plan.characterId,
+      speakerReason: plan.speakerReason,
+      userName: plan.prompt.userName,
+      lore: loreReport(plan.prompt),
       templateId: plan.prompt.resolved.template.id,
       templateLabel: plan.prompt.resolved.label,
       contextSize: loaded?.contextSize ?? 0,
@@ -264,6 +306,7 @@ export class GenerationService {
         messageId: b.messageId,
         tokens: b.tokens,
         text: b.pieces.map((p) => p.text).join(""),
+        ...(b.entryIds ? { entryIds: b.entryIds } : {}),
       })),
       dropped: plan.prompt.dropped,
       lora: plan.lora.map(({ fileName, sha256, scale }) => ({ fileName, sha256, scale })),
@@ -277,6 +320,11 @@ export class GenerationService {
             }
           : null,
     };
+  }
+
+  /** The character who wrote a character message (older messages: the chat's character). */
+  private writerOf(chatId: number, message: Message): number {
+    return message.characterId ?? this.chats.getChat(chatId).characterId;
   }
 
   /**
@@ -298,6 +346,8 @@ export class GenerationService {
       const validated = validate();
       await this.options.models.ensureLoaded();
       ticket.lora = (await this.options.adapters?.resolve(chatId, options)) ?? [];
+      this.assertAdaptersRunHere(ticket.lora);
+      await this.prepareTokenCounts(() => proceed(ticket, validated));
       if (ticket.aborted) throw new MasqueError("ABORTED", "The generation was stopped before it started.");
       return proceed(ticket, validated);
     } catch (error) {
@@ -309,6 +359,24 @@ export class GenerationService {
     } finally {
       this.preparing.delete(ticket.id);
     }
+  }
+
+  /** LoRA adapters are applied by the local engine only: never dropped silently on a remote backend. */
+  private assertAdaptersRunHere(lora: readonly PlannedAdapter[]): void {
+    const remote = this.options.engine.remote?.() ?? null;
+    if (remote && lora.length > 0) {
+      throw new MasqueError(
+        "INVALID_INPUT",
+        `LoRA adapters (${lora.map((a) => a.fileName).join(", ")}) are applied by the local engine only; the remote backend "${remote.name}" is active. Remove them from this chat and the settings, or switch to the local engine.`,
+      );
+    }
+  }
+
+  /** Lets an engine that counts remotely fetch the counts the prompt assembly will ask for. */
+  private async prepareTokenCounts(work: () => unknown): Promise<void> {
+    const { engine } = this.options;
+    if (!engine.prepareTokenCounts) return;
+    await engine.prepareTokenCounts(() => this.planner.rehearse(work));
   }
 
   private reserve(chatId: number, requestedId: string | undefined): Ticket {

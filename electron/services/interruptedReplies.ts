@@ -46,6 +46,7 @@ export class InterruptedReplies {
       status: "stopped",
       stopReason: "interrupted",
       provenance: partial.provenance,
+      characterId: partial.characterId ?? null,
     });
     return true;
   }

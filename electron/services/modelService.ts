@@ -124,6 +124,8 @@ export class ModelService {
 
   private async loadLocked(input: ParsedRequestOf<"model.load">): Promise<ModelStatus> {
     const settings = this.settings.getAll();
+    const remote = this.engine.remote?.() ?? null;
+    if (remote) return this.connectLocked(remote.name, input, settings);
     const path = input.path ?? this.defaultPath(settings);
     if (!path) {
       throw new MasqueError("MODEL_NOT_SET", "No model file is set. Choose a GGUF model in the settings.");
@@ -151,6 +153,23 @@ export class ModelService {
         this.publish(this.engine.status());
       }
     }
+    return this.status();
+  }
+
+  /** A remote backend is active: "loading" is connecting to it (a model file makes no sense there). */
+  private async connectLocked(
+    name: string,
+    input: ParsedRequestOf<"model.load">,
+    settings: Settings,
+  ): Promise<ModelStatus> {
+    if (input.path !== undefined) {
+      throw new MasqueError(
+        "INVALID_INPUT",
+        `The remote backend "${name}" is active; switch to the local engine (backends use local) to load a model file.`,
+      );
+    }
+    await this.engine.load("", { threads: 0, contextSize: input.contextSize ?? settings.contextSize });
+    this.stale = false;
     return this.status();
   }
 

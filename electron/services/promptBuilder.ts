@@ -3,8 +3,8 @@
  * app setting; "auto" follows the model's own chat template) and assembles the blocks within the
  * context budget, re-checking the exact token count of the joined prompt.
  */
-import type { CardData } from "../../shared/domain/card";
 import type { ChatOptions } from "../../shared/domain/chat";
+import type { AuthorNote } from "../../shared/domain/lore";
 import type { Settings } from "../../shared/domain/settings";
 import { MasqueError } from "../../shared/errors";
 import {
@@ -12,9 +12,13 @@ import {
   type AssembleMode,
   assemblePrompt,
   DEFAULT_SYSTEM_PROMPT,
+  type PromptCharacter,
   type PromptMessage,
 } from "../../shared/prompt/assemble";
+import { groupSystemPrompt } from "../../shared/prompt/group";
+import { type ComposedLore, composeLore } from "../../shared/prompt/lore/compose";
 import { findTemplate, type PromptTemplate, PYGMALION } from "../../shared/prompt/template";
+import type { ChatLoreContext } from "./chatLoreContext";
 import type { Engine } from "./engine/engine";
 
 export interface ResolvedTemplate {
@@ -42,7 +46,10 @@ export function resolveTemplate(engine: Engine, settings: Settings, options: Cha
 }
 
 export interface BuildPromptInput {
-  card: CardData;
+  /** The character who speaks (a card, or a group chat's merged cards, see shared/prompt/group.ts). */
+  card: PromptCharacter;
+  /** Group chats: every member's name. */
+  groupNames?: string[];
   settings: Settings;
   options: ChatOptions;
   history: PromptMessage[];
@@ -50,37 +57,84 @@ export interface BuildPromptInput {
   maxTokens: number;
   /** The context to fit (default: the loaded model's); evaluations score in a context of their own size. */
   contextSize?: number;
+  /** The chat (seeds lore probability rolls) and its lore, note and persona; none: a bare prompt. */
+  chatId?: number;
+  lore?: ChatLoreContext;
 }
 
-export function buildPrompt(
-  engine: Engine,
-  input: BuildPromptInput,
-): AssembledPrompt & { resolved: ResolvedTemplate } {
+export interface BuiltPrompt extends AssembledPrompt {
+  resolved: ResolvedTemplate;
+  /** What lore fired, was dropped or left out, and why (null: no lore context). */
+  lore: ComposedLore | null;
+  loreProblems: string[];
+  /** The name `{{user}}` rendered as: the persona's, or the settings' user name. */
+  userName: string;
+  /** The author's note the prompt was built with (null: none, or no text). */
+  note: AuthorNote | null;
+  /** Names of the books scanned, by key. */
+  loreBooks: Record<string, string>;
+}
+
+export function buildPrompt(engine: Engine, input: BuildPromptInput): BuiltPrompt {
   const loaded = engine.loaded();
   if (!loaded) throw new MasqueError("MODEL_NOT_SET", "No model is loaded.");
   const resolved = resolveTemplate(engine, input.settings, input.options);
   const contextSize = input.contextSize ?? loaded.contextSize;
+  const countTokens = (t: string) => engine.countTokens(t);
+  const persona = input.lore?.persona ?? null;
+  const userName = persona?.name ?? input.settings.userName;
+  const lore = input.lore
+    ? composeLore({
+        books: input.lore.books,
+        history: input.history,
+        settings: input.lore.settings,
+        seed: input.chatId ?? 0,
+        contextSize,
+        countTokens,
+        mode: input.settings.lorePlacement,
+        note: input.lore.note,
+        persona: persona
+          ? { id: persona.id, text: persona.description, position: persona.position, depth: persona.depth }
+          : null,
+        names: { char: input.card.name, user: userName },
+      })
+    : null;
   // Blocks are counted one by one; the joined prompt can differ by a few tokens at block
   // boundaries, so shrink the budget by the difference and assemble again.
   let slack = 0;
   for (let attempt = 0; attempt < 4; attempt++) {
     const prompt = assemblePrompt({
       character: input.card,
-      userName: input.settings.userName,
-      userPersona: input.settings.userPersona,
+      userName,
+      ...(persona ? {} : { userPersona: input.settings.userPersona }),
+      ...(lore?.fields ?? {}),
       history: input.history,
       mode: input.mode,
       template: resolved.template,
       examplesMode: input.options.examplesMode ?? input.settings.examplesMode,
-      defaultSystemPrompt: input.settings.systemPrompt.trim() || DEFAULT_SYSTEM_PROMPT,
+      defaultSystemPrompt:
+        input.settings.systemPrompt.trim() ||
+        (input.groupNames ? groupSystemPrompt(input.groupNames) : DEFAULT_SYSTEM_PROMPT),
+      ...(input.groupNames ? { groupNames: input.groupNames } : {}),
       systemPromptExplicit: input.settings.systemPrompt.trim() !== "",
       contextSize: contextSize - slack,
       maxReplyTokens: input.maxTokens,
-      countTokens: (t) => engine.countTokens(t),
+      countTokens,
     });
     const exact = engine.countPromptTokens(prompt.blocks.flatMap((b) => b.pieces));
     const over = exact + input.maxTokens - contextSize;
-    if (over <= 0) return { ...prompt, promptTokens: exact, resolved };
+    if (over <= 0) {
+      return {
+        ...prompt,
+        promptTokens: exact,
+        resolved,
+        lore,
+        loreProblems: input.lore?.problems ?? [],
+        userName,
+        note: input.lore?.note.text.trim() ? input.lore.note : null,
+        loreBooks: Object.fromEntries((input.lore?.books ?? []).map((b) => [b.key, b.name])),
+      };
+    }
     slack += over;
   }
   throw new MasqueError("CONTEXT_OVERFLOW", "The prompt could not be fitted into the context.");

@@ -22,6 +22,15 @@ export class ChatLoreRepository {
     return row.character_id;
   }
 
+  /** The chat's characters: a group chat's members in order, else its one character. */
+  charactersOf(chatId: number): number[] {
+    const main = this.characterOf(chatId);
+    const rows = this.database.db
+      .prepare("SELECT character_id FROM chat_members WHERE chat_id = ? ORDER BY ord, character_id")
+      .all(chatId) as { character_id: number }[];
+    return rows.length > 0 ? rows.map((r) => r.character_id) : [main];
+  }
+
   personaChoice(chatId: number): number | null {
     return this.row(chatId)?.persona_id ?? null;
   }

@@ -36,6 +36,7 @@ interface MessageRow {
   edited_at: number | null;
   sibling_index: number;
   sibling_count: number;
+  character_id: number | null;
 }
 
 export interface NewMessage {
@@ -49,6 +50,8 @@ export interface NewMessage {
   provenance?: GenerationProvenance | null;
   /** Kept when a message is copied (branching). */
   editedAt?: number | null;
+  /** The character who wrote a character message. */
+  characterId?: number | null;
 }
 
 const CHAT_SELECT = `
@@ -78,7 +81,8 @@ export class ChatRepository {
         )
         .get(characterId, title, now, now) as { id: number };
       const ids = list.map(
-        (text) => this.addMessage({ chatId: chat.id, parentId: null, role: "character", text }, now).id,
+        (text) =>
+          this.addMessage({ chatId: chat.id, parentId: null, role: "character", text, characterId }, now).id,
       );
       if (ids[0] !== undefined) this.setActiveLeaf(chat.id, ids[0], now);
       return chat.id;
@@ -213,12 +217,29 @@ export class ChatRepository {
         .get(characterId, title, JSON.stringify(this.options(fromChatId)), now, now) as { id: number };
       let parentId: number | null = null;
       for (const m of path) {
-        const { role, text, status, stopReason, stats, provenance, editedAt } = m;
+        const { role, text, status, stopReason, stats, provenance, editedAt, characterId } = m;
         parentId = this.addMessage(
-          { chatId: chat.id, parentId, role, text, status, stopReason, stats, provenance, editedAt },
+          {
+            chatId: chat.id,
+            parentId,
+            role,
+            text,
+            status,
+            stopReason,
+            stats,
+            provenance,
+            editedAt,
+            characterId,
+          },
           now,
         ).id;
       }
+      this.database.db
+        .prepare(
+          `INSERT INTO chat_members (chat_id, character_id, ord, muted, talkativeness)
+           SELECT ?, character_id, ord, muted, talkativeness FROM chat_members WHERE chat_id = ?`,
+        )
+        .run(chat.id, fromChatId);
       return chat.id;
     });
   }
@@ -347,8 +368,8 @@ export class ChatRepository {
       }
       const row = this.database.db
         .prepare(
-          `INSERT INTO messages (chat_id, parent_id, role, text, status, stop_reason, stats_json, provenance_json, created_at, edited_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          `INSERT INTO messages (chat_id, parent_id, role, text, status, stop_reason, stats_json, provenance_json, created_at, edited_at, character_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
         .get(
           message.chatId,
@@ -361,6 +382,7 @@ export class ChatRepository {
           message.provenance ? JSON.stringify(message.provenance) : null,
           now,
           message.editedAt ?? null,
+          message.role === "character" ? (message.characterId ?? null) : null,
         ) as { id: number };
       this.database.db
         .prepare("UPDATE chats SET active_leaf_id = ?, updated_at = ? WHERE id = ?")
@@ -398,5 +420,6 @@ function toMessage(row: MessageRow): Message {
     editedAt: row.edited_at,
     siblingIndex: row.sibling_index,
     siblingCount: row.sibling_count,
+    characterId: row.character_id ?? null,
   };
 }

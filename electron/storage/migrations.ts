@@ -286,4 +286,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    description: "group chats: a chat's member characters, and which character wrote each message",
+    sql: `
+      -- A chat with rows here is a group chat; without, its one character is chats.character_id.
+      CREATE TABLE chat_members (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+        character_id INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        muted INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1)),
+        -- NULL: the card's own talkativeness (or 0.5).
+        talkativeness REAL CHECK (talkativeness IS NULL OR (talkativeness >= 0 AND talkativeness <= 1)),
+        PRIMARY KEY (chat_id, character_id)
+      );
+      CREATE INDEX chat_members_character ON chat_members(character_id);
+      -- The character who wrote a character message (NULL: older messages, the chat's character).
+      ALTER TABLE messages ADD COLUMN character_id INTEGER REFERENCES characters(id) ON DELETE SET NULL;
+      -- Who writes a reply being generated (kept when a crash turns it into an interrupted reply).
+      ALTER TABLE partial_replies ADD COLUMN character_id INTEGER;
+    `,
+  },
 ];

@@ -16,6 +16,8 @@ export interface PartialReply {
   text: string;
   provenance: GenerationProvenance | null;
   ownerId: string;
+  /** The character who writes it (null: unknown, the chat's character). */
+  characterId?: number | null;
 }
 
 interface PartialReplyRow {
@@ -27,6 +29,7 @@ interface PartialReplyRow {
   text: string;
   provenance_json: string | null;
   owner_id: string;
+  character_id: number | null;
 }
 
 /** Replies being generated, saved as they stream so that a crash cannot lose them. */
@@ -37,8 +40,8 @@ export class PartialReplyRepository {
     this.database.db
       .prepare(
         `INSERT INTO partial_replies
-           (generation_id, chat_id, kind, parent_id, target_id, text, provenance_json, owner_id, started_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?)`,
+           (generation_id, chat_id, kind, parent_id, target_id, text, provenance_json, owner_id, started_at, updated_at, character_id)
+         VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)`,
       )
       .run(
         reply.generationId,
@@ -50,6 +53,7 @@ export class PartialReplyRepository {
         reply.ownerId,
         now,
         now,
+        reply.characterId ?? null,
       );
   }
 
@@ -96,5 +100,6 @@ function toPartialReply(row: PartialReplyRow): PartialReply {
     text: row.text,
     provenance: row.provenance_json ? (JSON.parse(row.provenance_json) as GenerationProvenance) : null,
     ownerId: row.owner_id,
+    characterId: row.character_id ?? null,
   };
 }

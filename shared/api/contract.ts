@@ -4,6 +4,13 @@
  * and tests assert that each host covers every method.
  */
 import { z } from "zod";
+import {
+  BACKEND_KINDS,
+  type BackendInfo,
+  type BackendTestResult,
+  backendNameSchema,
+  LOCAL_BACKEND,
+} from "../domain/backend";
 import type { CharacterRecord, CharacterSummary } from "../domain/card";
 import type { ChatSummary, ChatView, GenerationKind, Message } from "../domain/chat";
 import type {
@@ -18,6 +25,7 @@ import type {
   ReplyStatsReport,
   RunComparison,
 } from "../domain/eval";
+import { MAX_GROUP_MEMBERS } from "../domain/group";
 import type {
   ExportedFile,
   ImportProgress,
@@ -37,6 +45,7 @@ import type {
 } from "../domain/lore";
 import type { ModelStatus } from "../domain/model";
 import { type ChatPersona, PERSONA_DESCRIPTION_MAX, PERSONA_NAME_MAX, type Persona } from "../domain/persona";
+import type { PromptLoreReport } from "../domain/promptLore";
 import { type Settings, settingsPatchSchema } from "../domain/settings";
 import type { ApiError } from "../errors";
 import type { FlaggedSpan, NameReplacement, RedactionCounts } from "../redaction/types";
@@ -370,6 +379,38 @@ interface LoreResponseTypes {
 }
 // ---- end of personas, lorebooks, author's notes ----
 
+// ---- Remote backends ----
+
+const BACKEND_REQUEST_SCHEMAS = {
+  "backends.list": z.object({}).strict(),
+  /** Adds a backend, or replaces the one of that name. `apiKey` is kept encrypted (desktop app only). */
+  "backends.add": z
+    .object({
+      name: backendNameSchema,
+      kind: z.enum(BACKEND_KINDS),
+      url: z.string().min(1).max(2000),
+      model: z.string().min(1).max(500).optional(),
+      apiKeyEnv: z.string().min(1).max(100).optional(),
+      apiKey: z.string().min(1).max(4096).optional(),
+      allowPlainHttp: z.boolean().optional(),
+      tokenizerModel: z.string().min(1).max(4096).optional(),
+    })
+    .strict(),
+  /** Connects to a backend and reports what it serves (it need not be the active one). */
+  "backends.test": z.object({ name: backendNameSchema }).strict(),
+  /** Makes a backend (or "local") the one every generation uses. */
+  "backends.use": z.object({ name: z.union([z.literal(LOCAL_BACKEND), backendNameSchema]) }).strict(),
+  "backends.remove": z.object({ name: backendNameSchema }).strict(),
+} as const;
+
+interface BackendResponseTypes {
+  "backends.list": BackendInfo[];
+  "backends.add": BackendInfo;
+  "backends.test": BackendTestResult;
+  "backends.use": { active: string };
+  "backends.remove": { deleted: true; active: string };
+}
+// ---- end of remote backends ----
 // ---- Model workbench: perplexity runs, comparison, blind A/B, reply statistics ----
 
 const runId = id;
@@ -502,7 +543,28 @@ export const REQUEST_SCHEMAS = {
   "sessions.list": z.object({ characterId: id }).strict(),
   "sessions.get": z.object({ sessionId: id }).strict(),
   "chats.list": z.object({ characterId: id.optional() }).strict(),
-  "chats.create": z.object({ characterId: id }).strict(),
+  /** `otherCharacterIds`: more characters, making a group chat (the greeting is the first character's). */
+  "chats.create": z
+    .object({
+      characterId: id,
+      otherCharacterIds: z
+        .array(id)
+        .max(MAX_GROUP_MEMBERS - 1)
+        .optional(),
+    })
+    .strict(),
+  /** Adds a character to a chat (a one-to-one chat becomes a group chat). */
+  "chats.addMember": z.object({ chatId: id, characterId: id }).strict(),
+  /** Mutes, unmutes, sets the talkativeness of (null: the card's), or removes a group chat's member. */
+  "chats.setMember": z
+    .object({
+      chatId: id,
+      characterId: id,
+      muted: z.boolean().optional(),
+      talkativeness: z.number().min(0).max(1).nullable().optional(),
+      remove: z.literal(true).optional(),
+    })
+    .strict(),
   /** `limit`: only the last N messages of the active path (default: all of it). */
   "chats.get": z.object({ chatId: id, limit: z.number().int().min(1).max(100_000).optional() }).strict(),
   /** Earlier messages of the active path, for a chat opened with `limit`: the `limit` before `beforeId`. */
@@ -518,6 +580,8 @@ export const REQUEST_SCHEMAS = {
         .refine((t) => t.trim().length > 0, "message must not be empty"),
       options: generationOptionsSchema.optional(),
       generationId: generationIdSchema,
+      /** Group chats: the character who answers (default: the chat's speaking order). */
+      asCharacterId: id.optional(),
     })
     .strict(),
   "chats.regenerate": z
@@ -526,6 +590,8 @@ export const REQUEST_SCHEMAS = {
       messageId: id.optional(),
       options: generationOptionsSchema.optional(),
       generationId: generationIdSchema,
+      /** Group chats: who writes the new swipe (default: the writer of the message swiped). */
+      asCharacterId: id.optional(),
     })
     .strict(),
   "chats.continue": z
@@ -556,6 +622,7 @@ export const REQUEST_SCHEMAS = {
       chatId: id,
       templateId: z.string().min(1).max(40).nullable().optional(),
       examplesMode: z.enum(["push", "keep", "strip"]).nullable().optional(),
+      speakerOrder: z.enum(["natural", "list"]).nullable().optional(),
       lora: z.array(loraChoiceSchema).max(MAX_ADAPTERS).nullable().optional(),
     })
     .strict(),
@@ -581,6 +648,7 @@ export const REQUEST_SCHEMAS = {
     .strict(),
   ...EXPORT_REQUEST_SCHEMAS,
   ...LORE_REQUEST_SCHEMAS,
+  ...BACKEND_REQUEST_SCHEMAS,
   ...EVAL_REQUEST_SCHEMAS,
 } as const;
 
@@ -634,8 +702,27 @@ export interface PromptReport {
   maxReplyTokens: number;
   budget: number;
   promptTokens: number;
-  blocks: { kind: string; messageId: number | null; tokens: number; text: string }[];
+  /** `entryIds`: what a lore, note or persona block carries (lore entry ids, or "persona:ID"). */
+  blocks: { kind: string; messageId: number | null; tokens: number; text: string; entryIds?: string[] }[];
   dropped: { kind: "example" | "message"; messageId: number | null; tokens: number; reason: string }[];
+  /**
+   * Set when a remote backend builds the reply: how its token counts were made ("estimate" is a
+   * guess: the server has no tokenizer) and which sampler settings it does not take.
+   */
+  backend?: {
+    name: string;
+    kind: string;
+    model: string | null;
+    tokenCounts: "server" | "local-tokenizer" | "estimate";
+    ignoredSamplers: string[];
+  };
+  /** The character the prompt is for (in a group chat: who speaks), and why. */
+  characterId: number;
+  speakerReason: string;
+  /** `{{user}}` as rendered: the persona's name, or the settings' user name. */
+  userName: string;
+  /** Lore that fired (and why), was dropped or left out; the note and persona used. */
+  lore: PromptLoreReport;
   /** LoRA adapters the next reply will use, in order. */
   lora: { fileName: string; sha256: string; scale: number }[];
   /** Cache use of the last reply in this chat, from its stats. */
@@ -676,7 +763,11 @@ export interface ChatStateInfo {
 }
 
 /** Output type of every method. */
-export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes, EvalResponseTypes {
+export interface ResponseTypes
+  extends ExportResponseTypes,
+    LoreResponseTypes,
+    EvalResponseTypes,
+    BackendResponseTypes {
   "app.info": AppInfo;
   "characters.list": CharacterSummary[];
   "characters.get": CharacterRecord;
@@ -692,6 +783,8 @@ export interface ResponseTypes extends ExportResponseTypes, LoreResponseTypes, E
   "sessions.get": ReferenceSession;
   "chats.list": ChatSummary[];
   "chats.create": ChatView;
+  "chats.addMember": ChatView;
+  "chats.setMember": ChatView;
   "chats.get": ChatView;
   "chats.messages": MessagePage;
   "chats.send": SendResult;

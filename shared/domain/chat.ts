@@ -3,6 +3,8 @@
  * alternatives (swipes), and a chat remembers its active leaf. The active path is the chain of
  * parents from that leaf to the root.
  */
+import type { ChatMember, SpeakerOrder } from "./group";
+
 export type MessageRole = "user" | "character";
 
 /**
@@ -27,6 +29,9 @@ export interface GenerationStats {
 
 /** Everything needed to know how a reply (swipe) was produced. */
 export interface GenerationProvenance {
+  /** Which backend produced the reply: "local" or a remote backend's name (absent in older chats: local). */
+  backend?: string;
+  /** The model file, or for a remote backend the model the server named. */
   modelFile: string;
   modelSize: number;
   modelHash: string;
@@ -38,6 +43,8 @@ export interface GenerationProvenance {
   droppedMessages: number;
   /** Prompt tokens taken from the KV cache instead of being evaluated. */
   reusedTokens?: number;
+  /** Sampler settings the backend does not take, so they did not shape this reply. */
+  ignoredSamplers?: string[];
   /** LoRA adapters on the model, in order. */
   lora?: { fileName: string; sha256: string; scale: number }[];
 }
@@ -58,6 +65,11 @@ export interface Message {
   /** Position among siblings (0-based) and how many siblings exist, for swipe navigation. */
   siblingIndex: number;
   siblingCount: number;
+  /**
+   * The character who wrote a character message (null: a user message, or an older message of the
+   * chat's character). Always present in what the core returns.
+   */
+  characterId?: number | null;
 }
 
 export interface ChatSummary {
@@ -74,6 +86,8 @@ export interface ChatSummary {
 export interface ChatOptions {
   templateId?: string;
   examplesMode?: "push" | "keep" | "strip";
+  /** Group chats: who answers when the user picks nobody (default "natural"). */
+  speakerOrder?: SpeakerOrder;
   /** LoRA adapters of the library for this chat (replaces the global set; [] = none). */
   lora?: { adapterId: number; scale: number }[];
 }
@@ -88,6 +102,10 @@ export interface ChatView {
   hasEarlier: boolean;
   /** A reply being generated right now for this chat, if any (lets a reloaded window resume). */
   pendingGeneration: PendingGeneration | null;
+  /** The chat's characters in their order (one for a one-to-one chat). */
+  members: ChatMember[];
+  /** Two or more characters (or created as a group). */
+  group: boolean;
 }
 
 export type GenerationKind = "reply" | "swipe" | "continue" | "impersonate";

@@ -19,4 +19,6 @@ export interface ModelStatus {
   error: { code: string; message: string } | null;
   threads: number | null;
   contextSize: number | null;
+  /** Set when a remote backend is active: the model status then describes the server's model. */
+  backend?: { name: string; kind: string; url: string };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backendSchema, LOCAL_BACKEND } from "./backend";
 
 /** App settings: one schema for every host (electron-store under Electron, conf elsewhere). */
 export const settingsSchema = z.object({
@@ -56,6 +57,16 @@ export const settingsSchema = z.object({
   loreRecursionSteps: z.number().int().min(0).max(10),
   /** "cache": lore that comes and goes follows the message that fired it (see docs/lore-caching.md); "as-written": SillyTavern's layout. */
   lorePlacement: z.enum(["cache", "as-written"]),
+  /** Remote inference servers (see shared/domain/backend.ts); names are unique. */
+  backends: z
+    .array(backendSchema)
+    .max(50)
+    .refine(
+      (list) => new Set(list.map((b) => b.name)).size === list.length,
+      "backends: names must be unique",
+    ),
+  /** "local" or the name of one of `backends`: every generation runs there. */
+  activeBackend: z.string().min(1).max(40),
   /** Disk space for chats' saved KV-cache states (MB); least recently used go first; 0 = none kept. */
   kvStateBudgetMB: z.number().int().min(0).max(1_048_576),
   /** LoRA adapters of the library on every chat without its own set, in order. */
@@ -101,6 +112,8 @@ export const DEFAULT_SETTINGS: Settings = {
   loreBudgetCap: 0,
   loreRecursionSteps: 3,
   lorePlacement: "cache",
+  backends: [],
+  activeBackend: LOCAL_BACKEND,
   kvStateBudgetMB: 512,
   loraAdapters: [],
 };

@@ -75,6 +75,8 @@ export interface PromptMessage {
   text: string;
   /** Written by the model after the open reply header, exactly as stored (see messageBlock). */
   generated?: boolean;
+  /** Group chats: the character who wrote it (`{{char}}` in its header renders as this name). */
+  speaker?: string;
 }
 
 /** reply: answer the last message; continue: extend the last (character) message; impersonate: write the user's next message. */
@@ -105,6 +107,12 @@ export interface AssembleInput {
   persona?: { id: number; text: string };
   /** Lore, the author's note or the persona placed inside the history. */
   inserts?: HistoryInsert[];
+  /**
+   * Group chats: every member's name. Each character turn then opens with its writer's name (added
+   * to the template's header when the header has none), and a line starting with any member's
+   * name ends the reply. `character.name` is the one who speaks next.
+   */
+  groupNames?: string[];
 }
 
 export interface DroppedItem {
@@ -128,7 +136,8 @@ export const DEFAULT_EVICTION_CHUNK = 8;
 export const DEFAULT_SYSTEM_PROMPT =
   "Write {{char}}'s next reply in a fictional role-play chat between {{char}} and {{user}}. Stay in character.";
 
-export function assemblePrompt(input: AssembleInput): AssembledPrompt {
+export function assemblePrompt(rawInput: AssembleInput): AssembledPrompt {
+  const input = rawInput.groupNames ? withNamedTurns(rawInput) : rawInput;
   const mode = input.mode ?? "reply";
   const build = blockBuilder(input);
   const prefix = prefixBlocks(input, build);
@@ -232,7 +241,12 @@ export function assemblePrompt(input: AssembleInput): AssembledPrompt {
     budget,
     dropped,
     droppedMessageIds: dropped.filter((d) => d.kind === "message").map((d) => d.messageId as number),
-    stopStrings: stopStringsFor(input.template, mode).map((s) => applyMacros(s, names)),
+    stopStrings: [
+      ...new Set([
+        ...stopStringsFor(input.template, mode).map((s) => applyMacros(s, names)),
+        ...(input.groupNames ?? []).map((name) => `\n${name}:`),
+      ]),
+    ],
     stopMarkers: [...input.template.stopMarkers],
   };
 }
@@ -244,11 +258,13 @@ type Build = (
   content: string,
   close: string,
   entryIds?: string[],
+  speaker?: string,
 ) => PromptBlock;
 
 function blockBuilder(input: AssembleInput): Build {
-  const names = { char: input.character.name, user: input.userName };
-  return (kind, messageId, open, content, close, entryIds) => {
+  const defaultNames = { char: input.character.name, user: input.userName };
+  return (kind, messageId, open, content, close, entryIds, speaker) => {
+    const names = speaker ? { ...defaultNames, char: speaker } : defaultNames;
     const pieces = [
       ...markupPieces(applyMacros(open, names), input.template),
       ...(content ? [{ text: applyMacros(content, names), special: false }] : []),
@@ -373,7 +389,22 @@ function messageBlock(
   const header = openPrefix(template.characterPrefix);
   const gap = template.characterPrefix.slice(header.length);
   const text = gap && !message.generated && !/^\s/.test(message.text) ? gap + message.text : message.text;
-  return build("message", message.id, header, text, open ? "" : template.characterSuffix);
+  return build(
+    "message",
+    message.id,
+    header,
+    text,
+    open ? "" : template.characterSuffix,
+    undefined,
+    message.speaker,
+  );
+}
+
+/** Group chats: character turns open with the writer's name, also in templates whose header has none. */
+function withNamedTurns(input: AssembleInput): AssembleInput {
+  const prefix = input.template.characterPrefix;
+  if (/\{\{\s*char\s*\}\}/i.test(prefix)) return input;
+  return { ...input, template: { ...input.template, characterPrefix: `${prefix}{{char}}: ` } };
 }
 
 /** The reply header without trailing spaces: the model writes the space itself (` Hello`). */

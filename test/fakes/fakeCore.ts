@@ -3,6 +3,7 @@
  * ready and helpers to follow generations through their events.
  */
 import type { CoreInternalOptions, CoreInternals } from "../../electron/services/core";
+import type { CoreOptions } from "../../electron/services/coreTypes";
 import type { EventName, EventTypes } from "../../shared/api/contract";
 import type { Message } from "../../shared/domain/chat";
 import type { Settings } from "../../shared/domain/settings";
@@ -19,7 +20,7 @@ export interface FakeCoreOptions {
   engine?: FakeEngineOptions;
   dataDir?: string;
   settings?: Partial<Settings>;
-  internal?: Omit<CoreInternalOptions, "engine">;
+  internal?: Omit<CoreInternalOptions, "engine"> & Pick<CoreOptions, "secrets">;
 }
 
 export type FakeCore = Awaited<ReturnType<typeof openFakeCore>>;

@@ -1,4 +1,5 @@
 import { type CoreInternalOptions, createCore } from "../../electron/services/core";
+import type { CoreOptions } from "../../electron/services/coreTypes";
 import { createConfSettings } from "../../electron/storage/confSettings";
 import type { EventName, EventTypes, Method, RequestOf, ResponseOf } from "../../shared/api/contract";
 import { unwrapEnvelope } from "../../shared/api/envelope";
@@ -11,7 +12,10 @@ export type TestCore = Awaited<ReturnType<typeof openTestCore>>;
  * A real core (real database, real engine unless `internal.engine` replaces it) in a temp data
  * dir, with typed helpers for tests.
  */
-export async function openTestCore(dataDir?: string, internal: CoreInternalOptions = {}) {
+export async function openTestCore(
+  dataDir?: string,
+  internal: CoreInternalOptions & Pick<CoreOptions, "secrets"> = {},
+) {
   const temp = dataDir ? null : makeTempDir();
   const dir = dataDir ?? (temp?.dir as string);
   const core = await createCore({

@@ -128,8 +128,9 @@ describe("masque CLI", () => {
       const doc = JSON.parse(sent.stdout);
       expect(Object.keys(doc)).toEqual(["chatId", "userMessageId", "reply"]);
       expect(doc.chatId).toBe(chatId);
-      expect(Object.keys(doc.reply)).toEqual(["id", "text", "stopReason", "stats"]);
+      expect(Object.keys(doc.reply)).toEqual(["id", "text", "stopReason", "stats", "characterId"]);
       expect(Object.keys(doc.reply.stats).sort()).toEqual([
+        "backend",
         "evaluatedTokens",
         "generatedTokens",
         "promptTokens",
@@ -137,6 +138,7 @@ describe("masque CLI", () => {
         "tokensPerSecond",
         "ttftMs",
       ]);
+      expect(doc.reply.stats.backend).toBe("local");
       expect(doc.reply.stats.generatedTokens).toBeGreaterThan(0);
       expect(doc.reply.stats.generatedTokens).toBeLessThanOrEqual(24);
       // The chat's first reply: no KV state saved yet, so the whole prompt is evaluated.

@@ -137,6 +137,8 @@ function chatView(messages: Message[], hasEarlier = false): ChatView {
       messageCount: 5,
     },
     options: {},
+    members: [],
+    group: false,
     activeLeafId: messages.at(-1)?.id ?? null,
     messages,
     hasEarlier,

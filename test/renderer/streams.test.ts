@@ -48,6 +48,8 @@ function view(pending: PendingGeneration | null): ChatView {
       messageCount: 3,
     },
     options: {},
+    members: [],
+    group: false,
     activeLeafId: 3,
     messages: [],
     hasEarlier: false,

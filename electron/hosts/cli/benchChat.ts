@@ -3,13 +3,20 @@
  * one process on the same model: once as Masque plays it (KV cache kept per chat, shifted when old
  * turns are evicted) and once as a baseline that evaluates the whole prompt every turn (the chat's
  * context is dropped before each turn). Runs in a temporary data directory.
+ *
+ * With `--lorebook FILE` the book is attached to the chat, so lore fires on the turns whose lines
+ * hold its keys (`--note TEXT --note-depth N` adds an author's note); new tokens then include the
+ * lore that fired for the first time. `--lore-baseline` puts every entry before the character
+ * definitions (SillyTavern's default), the layout Masque's placement is measured against.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import type { PromptReport } from "../../../shared/api/contract";
 import { unwrapEnvelope } from "../../../shared/api/envelope";
 import type { Message } from "../../../shared/domain/chat";
+import type { LorebookImport, LorebookRecord } from "../../../shared/domain/lore";
 import { fromApiError } from "../../../shared/errors";
 import { type CoreInternals, createCore } from "../../services/core";
 import { createConfSettings } from "../../storage/confSettings";
@@ -38,6 +45,23 @@ export interface TurnStats {
   ttftMs: number;
   tokensPerSecond: number;
   dropped: number;
+  /** Lore entries in this turn's prompt that fired on a key (not constant ones). */
+  keyedLore: number;
+  /** Tokens of lore entries that were not in the previous turn's prompt. */
+  newLoreTokens: number;
+}
+
+export interface BenchOptions {
+  model: string;
+  turns: number;
+  context: number;
+  maxTokens: number;
+  threads: number;
+  lorebook?: string | undefined;
+  loreBaseline: boolean;
+  note?: string | undefined;
+  noteDepth: number;
+  noteEvery: number;
 }
 
 export async function benchChatCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -49,17 +73,34 @@ export async function benchChatCommand(ctx: CliContext, args: string[]): Promise
       context: { type: "string" },
       "max-tokens": { type: "string" },
       threads: { type: "string" },
+      lorebook: { type: "string" },
+      "lore-baseline": { type: "boolean" },
+      note: { type: "string" },
+      "note-depth": { type: "string" },
+      "note-every": { type: "string" },
       json: { type: "boolean" },
     },
     { min: 0, max: 0 },
   );
   if (typeof values.model !== "string") throw usageError("bench chat needs --model PATH");
-  const options = {
+  if (values["lore-baseline"] && typeof values.lorebook !== "string") {
+    throw usageError("--lore-baseline needs --lorebook FILE");
+  }
+  const noteDepth = intOption(values["note-depth"], "--note-depth") ?? 4;
+  if (noteDepth < 0) throw usageError("--note-depth must be 0 or more");
+  const noteEvery = intOption(values["note-every"], "--note-every") ?? 1;
+  if (noteEvery < 1) throw usageError("--note-every must be 1 or more");
+  const options: BenchOptions = {
     model: values.model,
     turns: intOption(values.turns, "--turns") ?? 200,
     context: intOption(values.context, "--context") ?? 1024,
     maxTokens: intOption(values["max-tokens"], "--max-tokens") ?? 32,
     threads: intOption(values.threads, "--threads") ?? 1,
+    lorebook: typeof values.lorebook === "string" ? values.lorebook : undefined,
+    loreBaseline: values["lore-baseline"] === true,
+    note: typeof values.note === "string" ? values.note : undefined,
+    noteDepth,
+    noteEvery,
   };
   const dir = mkdtempSync(join(tmpdir(), "masque-bench-chat-"));
   const core = await createCore({
@@ -88,7 +129,7 @@ async function call<T>(core: CoreInternals, method: string, input: unknown): Pro
 
 async function play(
   core: CoreInternals,
-  options: { model: string; turns: number; context: number; maxTokens: number; threads: number },
+  options: BenchOptions,
   baseline: boolean,
   progress: (line: string) => void,
 ): Promise<TurnStats[]> {
@@ -99,6 +140,8 @@ async function play(
     threads: options.threads,
     temperature: 0.7,
     templateId: "pygmalion",
+    // The baseline layout: every entry where its book puts it (here: before the character).
+    lorePlacement: options.loreBaseline ? "as-written" : "cache",
   });
   await call(core, "model.load", {
     path: options.model,
@@ -114,26 +157,60 @@ async function play(
   });
   const chat = await call<{ chat: { id: number } }>(core, "chats.create", { characterId: character.id });
   const chatId = chat.chat.id;
+  await setUpLore(core, chatId, options);
   const rows: TurnStats[] = [];
+  let previousLore = new Set<string>();
   for (let turn = 1; turn <= options.turns; turn++) {
     if (baseline) await core.engine.releaseSession(String(chatId));
     const text = `${SCRIPT[(turn - 1) % SCRIPT.length]} (${turn})`;
     const message = await sendAndWait(core, chatId, text, turn);
     const stats = message.stats;
     if (!stats) throw new Error(`turn ${turn}: the reply has no stats`);
+    const lore = options.lorebook ? await call<PromptReport>(core, "chats.prompt", { chatId }) : null;
+    const fired = lore?.lore.fired ?? [];
+    const newLoreTokens = fired.filter((f) => !previousLore.has(f.id)).reduce((sum, f) => sum + f.tokens, 0);
+    previousLore = new Set(fired.map((f) => f.id));
     rows.push({
       turn,
       promptTokens: stats.promptTokens,
       evaluatedTokens: stats.evaluatedTokens,
       // The content added this turn: the user's line, the reply header and the newline closing the last reply.
-      newTokens: core.engine.countTokens(`You: ${text}\n`) + core.engine.countTokens("Lily:") + 1,
+      newTokens:
+        core.engine.countTokens(`You: ${text}\n`) + core.engine.countTokens("Lily:") + 1 + newLoreTokens,
       ttftMs: stats.ttftMs,
       tokensPerSecond: stats.tokensPerSecond,
       dropped: message.provenance?.droppedMessages ?? 0,
+      keyedLore: fired.filter((f) => f.why !== "constant").length,
+      newLoreTokens,
     });
     if (turn % 50 === 0) progress(`${baseline ? "baseline" : "masque"}: turn ${turn}/${options.turns}\n`);
   }
   return rows;
+}
+
+/** Attaches the bench's lorebook to the chat (for the baseline: every entry before the character) and the note. */
+async function setUpLore(core: CoreInternals, chatId: number, options: BenchOptions): Promise<void> {
+  if (options.lorebook) {
+    const imported = await call<LorebookImport>(core, "lorebooks.import", {
+      source: { path: resolve(options.lorebook) },
+    });
+    if (options.loreBaseline) {
+      const book = await call<LorebookRecord>(core, "lorebooks.get", { id: imported.id });
+      for (const entry of book.entries) {
+        await call(core, "lorebooks.saveEntry", {
+          lorebookId: imported.id,
+          entry: { uid: entry.uid, position: { at: "before-character" } },
+        });
+      }
+    }
+    await call(core, "lorebooks.attach", { id: imported.id, scope: "chat", targetId: chatId });
+  }
+  if (options.note) {
+    await call(core, "notes.set", {
+      chatId,
+      note: { text: options.note, depth: options.noteDepth, every: options.noteEvery },
+    });
+  }
 }
 
 async function sendAndWait(
@@ -181,6 +258,8 @@ export function summarize(cached: TurnStats[], baseline: TurnStats[]) {
     evaluationsWithEviction: cached.filter((r, i) => i > 0 && r.dropped > (cached[i - 1]?.dropped ?? 0))
       .length,
     totalNewTokens: sum(cached, "newTokens"),
+    turnsWithKeyedLore: cached.filter((r) => r.keyedLore > 0).length,
+    newLoreTokens: sum(cached, "newLoreTokens"),
     totalEvaluatedTokens: sum(cached, "evaluatedTokens"),
     evaluatedOverNew: sum(cached, "evaluatedTokens") / sum(cached, "newTokens"),
     meanTtftEarlyMs: ttft(cached, early),

@@ -6,7 +6,9 @@ import type { MasqueError } from "../../../shared/errors";
 import { runWeb } from "../web/runWeb";
 import { MODELS_COMMANDS } from "./adaptersCommand";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
+import { BACKEND_COMMANDS } from "./backendCommands";
 import { benchChatCommand } from "./benchChat";
+import { memberCommand, newChatCommand, setChatCommand } from "./chatSetupCommands";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
 import { EVAL_COMMANDS } from "./evalCommands";
@@ -26,6 +28,7 @@ const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify
 
 export const COMMANDS: Record<string, Record<string, Command>> = {
   bench: { chat: benchChatCommand },
+  backends: BACKEND_COMMANDS,
   export: EXPORT_COMMANDS,
   eval: EVAL_COMMANDS,
   personas: PERSONA_COMMANDS,
@@ -135,15 +138,9 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
     },
   },
   chats: {
-    async new(ctx, args) {
-      const { positionals, values } = parseCommand(args, json, { min: 1, max: 1 });
-      const view = await ctx.call("chats.create", {
-        characterId: idArgument(positionals[0], "CHARACTER_ID"),
-      });
-      if (values.json) printJson(ctx, view);
-      else printChat(ctx, view);
-      return 0;
-    },
+    new: (ctx, args) => newChatCommand(ctx, args, printChat),
+    set: setChatCommand,
+    member: memberCommand,
     async list(ctx, args) {
       const { positionals, values } = parseCommand(args, json, { min: 0, max: 1 });
       const chats = await ctx.call(
@@ -178,11 +175,13 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
           seed: { type: "string" },
           temperature: { type: "string" },
           threads: { type: "string" },
+          as: { type: "string" },
           ...json,
         },
         { min: 2, max: 2 },
       );
       return sendMessage(ctx, {
+        asCharacterId: values.as === undefined ? undefined : idArgument(values.as as string, "--as"),
         chatId: idArgument(positionals[0], "CHAT_ID"),
         text: positionals[1] as string,
         model: typeof values.model === "string" ? values.model : undefined,
@@ -266,8 +265,14 @@ function cardJson(record: CharacterRecord) {
 }
 
 function printChat(ctx: CliContext, view: ChatView) {
-  ctx.out(`Chat ${view.chat.id} with ${view.chat.characterName}\n\n`);
-  for (const m of view.messages) ctx.out(formatMessage(view.chat.characterName, m));
+  const names = new Map(view.members.map((m) => [m.characterId, m.name]));
+  ctx.out(
+    `Chat ${view.chat.id} with ${view.members.map((m) => m.name).join(", ") || view.chat.characterName}\n\n`,
+  );
+  for (const m of view.messages) {
+    const writer = m.characterId == null ? undefined : names.get(m.characterId);
+    ctx.out(formatMessage(writer ?? view.chat.characterName, m));
+  }
 }
 
 function formatMessage(characterName: string, m: Message): string {

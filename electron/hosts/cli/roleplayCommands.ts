@@ -1,5 +1,5 @@
 /** `chats regenerate | continue | swipes | prompt`: the role-play operations from the command line. */
-import type { GenerationOptions } from "../../../shared/api/contract";
+import type { GenerationOptions, PromptReport } from "../../../shared/api/contract";
 import type { LoraAttachment } from "../../services/engine/engine";
 import { idArgument, intOption, numberOption, parseCommand } from "./args";
 import type { CliContext } from "./context";
@@ -42,19 +42,21 @@ export async function regenerateCommand(ctx: CliContext, all: string[]): Promise
   const { lora, rest: args } = takeLoraFlags(all);
   const { positionals, values } = parseCommand(
     args,
-    { ...generationFlags, message: { type: "string" } },
+    { ...generationFlags, message: { type: "string" }, as: { type: "string" } },
     { min: 1, max: 1 },
   );
   await prepare(ctx, values);
   const chatId = idArgument(positionals[0], "CHAT_ID");
   const messageId =
     values.message === undefined ? undefined : idArgument(values.message as string, "--message");
+  const as = values.as === undefined ? undefined : idArgument(values.as as string, "--as");
   const { outcome } = await followGeneration(
     ctx,
     (generationId) =>
       ctx.call("chats.regenerate", {
         chatId,
         ...(messageId === undefined ? {} : { messageId }),
+        ...(as === undefined ? {} : { asCharacterId: as }),
         options: generationOptions(values, lora),
         generationId,
       }),
@@ -91,6 +93,17 @@ export async function swipesCommand(ctx: CliContext, args: string[]): Promise<nu
   return 0;
 }
 
+function printLore(ctx: CliContext, lore: PromptReport["lore"]) {
+  if (lore.persona) ctx.out(`\nPersona: ${lore.persona.name} (#${lore.persona.id})\n`);
+  if (lore.note) ctx.out(`Author's note: depth ${lore.note.depth}, every ${lore.note.every} turns\n`);
+  if (lore.fired.length > 0) ctx.out(`\nLore (${lore.used} of ${lore.budget} tokens):\n`);
+  for (const f of lore.fired) ctx.out(`  ${f.id} ${f.name}: ${f.why}; ${f.placed ?? "not placed"}\n`);
+  for (const d of lore.dropped) ctx.out(`  dropped ${d.id} (${d.tokens} tokens): ${d.reason}\n`);
+  for (const u of lore.unplaced) ctx.out(`  left out ${u.id}: ${u.reason}\n`);
+  for (const s of lore.skipped) ctx.out(`  skipped ${s.id}: ${s.reason}\n`);
+  for (const p of lore.problems) ctx.out(`  problem: ${p}\n`);
+}
+
 export async function promptCommand(ctx: CliContext, args: string[]): Promise<number> {
   const { positionals, values } = parseCommand(args, { json: { type: "boolean" } }, { min: 1, max: 1 });
   const report = await ctx.call("chats.prompt", { chatId: idArgument(positionals[0], "CHAT_ID") });
@@ -108,6 +121,7 @@ export async function promptCommand(ctx: CliContext, args: string[]): Promise<nu
     );
   for (const d of report.dropped)
     ctx.out(`dropped ${d.kind} ${d.messageId ?? ""} (${d.tokens} tokens): ${d.reason}\n`);
+  printLore(ctx, report.lore);
   if (report.lastReply) {
     ctx.out(
       `\nLast reply: ${report.lastReply.reusedTokens} prompt tokens from the cache, ${report.lastReply.evaluatedTokens} evaluated\n`,

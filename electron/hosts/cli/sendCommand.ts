@@ -13,6 +13,8 @@ export interface SendOptions {
   seed: number | undefined;
   temperature: number | undefined;
   threads: number | undefined;
+  /** Group chats: the character who answers. */
+  asCharacterId?: number | undefined;
   json: boolean;
   /** `--lora FILE[:SCALE]`: adapters for this reply. */
   lora?: LoraAttachment[] | undefined;
@@ -56,9 +58,16 @@ export async function followGeneration(
   }
 }
 
-/** The documented `--json` shape of a reply. */
+/** The documented `--json` shape of a reply (`characterId`: who wrote it). */
 export function replyJson(message: Message) {
-  return { id: message.id, text: message.text, stopReason: message.stopReason, stats: message.stats };
+  const backend = message.provenance?.backend ?? "local";
+  return {
+    id: message.id,
+    text: message.text,
+    stopReason: message.stopReason,
+    stats: message.stats ? { ...message.stats, backend } : null,
+    characterId: message.characterId ?? null,
+  };
 }
 
 export async function loadModelFor(ctx: CliContext, model: string | undefined, threads: number | undefined) {
@@ -81,6 +90,7 @@ export async function sendMessage(ctx: CliContext, options: SendOptions): Promis
         chatId: options.chatId,
         text: options.text,
         generationId,
+        ...(options.asCharacterId === undefined ? {} : { asCharacterId: options.asCharacterId }),
         options: {
           ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),

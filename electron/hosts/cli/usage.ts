@@ -12,11 +12,13 @@ Usage: masque [--data-dir DIR] <command> [options]
   export sillytavern --chat ID --out FILE [--json]
   validate FILE [--strict] [--json]                     # check a PIPPA JSONL file line by line
   sessions list CHARACTER_ID [--json]                   # reference sessions imported with a character
-  chats new CHARACTER_ID [--json]
+  chats new CHARACTER_ID [CHARACTER_ID ...] [--persona ID] [--lorebook ID ...] [--json]   # two or more: a group chat
+  chats set CHAT_ID [--persona ID] [--lorebook ID ...] [--note TEXT] [--note-depth N] [--note-every N] [--clear-note] [--json]
+  chats member CHAT_ID CHARACTER_ID (--add | --mute | --unmute | --remove | --talkativeness X) [--json]
   chats list [CHARACTER_ID] [--json]
   chats show CHAT_ID [--json]
-  chats send CHAT_ID TEXT [--model PATH] [--max-tokens N] [--seed N] [--temperature T] [--threads N] [--lora FILE[:SCALE] ...] [--json]
-  chats regenerate CHAT_ID [--message ID] [generation options] [--json]   # a new swipe
+  chats send CHAT_ID TEXT [--as CHARACTER_ID] [--model PATH] [--max-tokens N] [--seed N] [--temperature T] [--threads N] [--lora FILE[:SCALE] ...] [--json]
+  chats regenerate CHAT_ID [--message ID] [--as CHARACTER_ID] [generation options] [--json]   # a new swipe
   chats continue CHAT_ID [generation options] [--json]                    # extend the last reply
   chats swipes MESSAGE_ID [--json]
   chats prompt CHAT_ID [--json]                                           # the assembled prompt
@@ -30,6 +32,11 @@ Usage: masque [--data-dir DIR] <command> [options]
   lorebooks show ID [--json]
   lorebooks export ID --format worldinfo|character_book --out FILE
   lorebooks attach|detach ID (--global | --character ID | --chat ID) [--json]
+  backends add NAME --kind llama-server|openai --url URL [--model NAME] [--api-key-env VAR] [--allow-plain-http] [--tokenizer GGUF] [--json]
+  backends list [--json]                                # the active one is marked; keys are never shown
+  backends test NAME [--json]                           # connect: {ok, model, contextSize}
+  backends use NAME|local                               # where every generation runs
+  backends rm NAME
   eval perplexity --model PATH (--character ID... | --chat ID... | --text-file F) [--sessions N] [--max-tokens-scored N] [--context N] [--template ID] [--lora FILE[:SCALE] ...] [--lora-scales 0,0.5,1] [--json]
   eval runs [--kind perplexity|ab] [--json]            # stored evaluation runs
   eval compare RUN_ID RUN_ID... [--json]                # difference per character, with its interval
@@ -39,7 +46,8 @@ Usage: masque [--data-dir DIR] <command> [options]
   eval ab vote RUN_ID ITEM a|b|tie|bad
   eval ab report RUN_ID [--json]                        # labels revealed: wins, Wilson intervals, ratings
   eval stats (--ab RUN_ID | --chat ID...) [--json]      # reply statistics beside PIPPA bot turns
-  bench chat --model PATH --turns N [--context N] [--max-tokens N] [--threads N] [--json]
+  bench chat --model PATH --turns N [--context N] [--max-tokens N] [--threads N] [--lorebook FILE] [--lore-baseline]
+             [--note TEXT] [--note-depth N] [--note-every N] [--json]
   settings get [KEY] [--json]
   settings set KEY VALUE
   web [--port N] [--model PATH] [--json]

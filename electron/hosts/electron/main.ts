@@ -1,4 +1,5 @@
 /** Electron main process: wiring only (lifecycle, settings + core, IPC, window, security). */
+import { join } from "node:path";
 import { app, type BrowserWindow, dialog, ipcMain, Menu, session, shell } from "electron";
 import Store from "electron-store";
 import { isErrorCode } from "../../../shared/errors";
@@ -8,6 +9,7 @@ import { createSettingsStore } from "../../storage/settingsStore";
 import { resolveDataDir, takeDataDirFlag } from "../dataDir";
 import { registerIpc } from "./ipc";
 import { menuTemplate } from "./menu";
+import { createSafeStorageSecrets } from "./safeStorageSecrets";
 import { createSenderCheck, hardenSession, hardenWebContents } from "./security";
 import { createMainWindow, resolveRendererTarget } from "./window";
 
@@ -59,7 +61,13 @@ async function start(dataDir: string): Promise<void> {
   // electron-store answers this sync channel for renderer-side stores; we have none.
   ipcMain.removeAllListeners("electron-store-get-data");
   const settings = createSettingsStore(store, dataDir);
-  const core: Core = await createCore({ dataDir, host: "electron", settings, version: app.getVersion() });
+  const core: Core = await createCore({
+    dataDir,
+    host: "electron",
+    settings,
+    version: app.getVersion(),
+    secrets: createSafeStorageSecrets(join(dataDir, "backend-keys.json")),
+  });
 
   let mainWindow: BrowserWindow | null = null;
   const openWindow = () => {

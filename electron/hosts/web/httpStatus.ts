@@ -24,6 +24,10 @@ export function httpStatusFor(code: ErrorCode): number {
     case "STORAGE_UNAVAILABLE":
     case "STORAGE_READ_ONLY":
       return 503;
+    case "BACKEND_ERROR":
+      return 502;
+    case "BACKEND_UNAVAILABLE":
+      return 503;
     case "INTERNAL":
       return 500;
     default:

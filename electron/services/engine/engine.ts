@@ -1,3 +1,4 @@
+import type { BackendKind } from "../../../shared/domain/backend";
 import type { GenerationStats, StopReason } from "../../../shared/domain/chat";
 import type { ModelStatus } from "../../../shared/domain/model";
 import type { PromptPiece } from "../../../shared/prompt/assemble";
@@ -73,6 +74,20 @@ export interface LoadedModel {
   contextSize: number;
 }
 
+/** What the services may know about a remote backend (the local engine has none). */
+export interface RemoteBackendInfo {
+  name: string;
+  kind: BackendKind;
+  url: string;
+  /** The model the server serves, once connected. */
+  model: string | null;
+  /** "server" or "local-tokenizer": exact counts; "estimate": a guess, flagged in the inspector. */
+  tokenCounts: "server" | "local-tokenizer" | "estimate";
+  /** Sampler settings this kind of server does not take (not sent). */
+  ignoredSamplers: string[];
+}
+
+/** The engine as the services see it: the local model, or a remote server behind the same contract. */
 /** A scoring context of its own on the loaded model; it counts as active work until disposed. */
 export interface ScoringSession extends ScoringBackend {
   dispose(): Promise<void>;
@@ -103,6 +118,13 @@ export interface Engine {
   /** The built-in template matching the model's own chat template, if the GGUF has one. */
   modelTemplate(): ModelTemplateMatch | null;
   releaseSession(sessionKey: string): Promise<void>;
+  /** The remote backend behind this engine, or null for the local engine. */
+  remote?(): RemoteBackendInfo | null;
+  /**
+   * For engines that count tokens asynchronously: runs `rehearse` (a synchronous prompt assembly)
+   * and fetches exact counts for what it asked about, so the assembly that follows counts from a cache.
+   */
+  prepareTokenCounts?(rehearse: () => void): Promise<void>;
   /**
    * Opens a teacher-forced scoring context on the loaded model (its thread count, `contextSize`
    * capped at the model's trained size). Loading another model is BUSY until it is disposed; a

@@ -24,10 +24,15 @@ export class ExportService {
 
   constructor(
     private readonly chats: ChatRepository,
-    characters: CharacterRepository,
+    private readonly characters: CharacterRepository,
     private readonly settings: SettingsStore,
+    /** Every persona name a chat was written under, and group chats' members (for redaction and PIPPA lines). */
+    private readonly chatPeople: {
+      personaNames: (chatId: number) => string[];
+      groupMembers: (chatId: number) => number[] | null;
+    } = { personaNames: () => [], groupMembers: () => null },
   ) {
-    this.source = new ExportSource(chats, characters);
+    this.source = new ExportSource(chats, characters, chatPeople.groupMembers);
   }
 
   preview(input: ParsedRequestOf<"export.preview">) {
@@ -75,7 +80,12 @@ export class ExportService {
     const chat = this.source.chat(input.chatId);
     if (chat.messages.length === 0)
       throw new MasqueError("INVALID_INPUT", `chat ${input.chatId} has no messages`);
-    return sillyTavernFile(this.chats, chat, this.settings.getAll().userName);
+    return sillyTavernFile(
+      this.chats,
+      chat,
+      this.settings.getAll().userName,
+      (id) => this.characters.get(id).data.name,
+    );
   }
 
   validate(input: ParsedRequestOf<"files.validatePippa">) {
@@ -84,7 +94,8 @@ export class ExportService {
 
   private run(selection: ParsedSelection, aliases: string[] | undefined) {
     const { chats, skipped } = this.source.select(selection);
-    const names = buildNameList([this.settings.getAll().userName, ...(aliases ?? [])]);
+    const personaNames = [...new Set(chats.flatMap((c) => this.chatPeople.personaNames(c.chat.id)))];
+    const names = buildNameList([this.settings.getAll().userName, ...personaNames, ...(aliases ?? [])]);
     return { run: new RedactionRun(chats, names), skipped };
   }
 }

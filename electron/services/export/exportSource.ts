@@ -20,6 +20,8 @@ export interface ExportChat {
   character: CharacterRecord;
   /** The active path, root first. */
   messages: Message[];
+  /** Group chats: one item per (chat, character) pair, this one for `character`. */
+  groupPart?: boolean;
 }
 
 export interface SelectedChats {
@@ -32,6 +34,8 @@ export class ExportSource {
   constructor(
     private readonly chats: ChatRepository,
     private readonly characters: CharacterRepository,
+    /** Group chats' characters in order (null: a one-to-one chat). */
+    private readonly groupMembers: (chatId: number) => number[] | null = () => null,
   ) {}
 
   select(selection: ParsedSelection): SelectedChats {
@@ -54,12 +58,16 @@ export class ExportSource {
         skipped.push(chat.id);
         continue;
       }
-      let character = characters.get(chat.characterId);
-      if (!character) {
-        character = this.characters.get(chat.characterId);
-        characters.set(character.id, character);
-      }
-      chats.push({ chat, character, messages });
+      const characterOf = (id: number) => {
+        const known = characters.get(id) ?? this.characters.get(id);
+        characters.set(id, known);
+        return known;
+      };
+      const members = this.groupMembers(chat.id);
+      if (!members) chats.push({ chat, character: characterOf(chat.characterId), messages });
+      // A group chat: one line per character, with the other characters' lines as they are.
+      else
+        for (const id of members) chats.push({ chat, character: characterOf(id), messages, groupPart: true });
     }
     if (chats.length === 0) {
       const note = skipped.length > 0 ? ` (${skipped.length} without any message from you)` : "";

@@ -109,6 +109,7 @@ export class RedactionRun {
     const root = item.messages[0];
     const hasGreeting = root?.role === "character" && root.text.trim() !== "";
     const chatId = item.chat.id;
+    const key = item.groupPart ? `chat${chatId}.${item.character.id}` : `chat${chatId}`;
     return {
       chatId,
       character,
@@ -117,7 +118,7 @@ export class RedactionRun {
         const field = hasGreeting && index === 0 ? "greeting" : "message";
         const location = { chatId, characterId: item.character.id, field, messageIndex: index } as const;
         return {
-          field: redactField(turn.text, location, `chat${chatId}:m${index}`, this.nameList),
+          field: redactField(turn.text, location, `${key}:m${index}`, this.nameList),
           isHuman: turn.isHuman,
         };
       }),

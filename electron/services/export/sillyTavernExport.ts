@@ -9,7 +9,13 @@ import type { ChatRepository } from "../../storage/chatRepository";
 import type { ExportChat } from "./exportSource";
 import { humanizedDateTime, messageTimestamp, type StHeader, type StMessage } from "./sillyTavernFormat";
 
-export function sillyTavernFile(chats: ChatRepository, item: ExportChat, userName: string): ExportedFile {
+export function sillyTavernFile(
+  chats: ChatRepository,
+  item: ExportChat,
+  userName: string,
+  /** Group chats: the name of the character who wrote a message (default: the chat's character). */
+  writerName: (characterId: number) => string = () => item.character.data.name,
+): ExportedFile {
   const characterName = item.character.data.name;
   const header: StHeader = {
     user_name: userName,
@@ -21,7 +27,7 @@ export function sillyTavernFile(chats: ChatRepository, item: ExportChat, userNam
   for (const m of item.messages) {
     const isUser = m.role === "user";
     const message: StMessage = {
-      name: isUser ? userName : characterName,
+      name: isUser ? userName : m.characterId == null ? characterName : writerName(m.characterId),
       is_user: isUser,
       is_system: false,
       send_date: messageTimestamp(m.createdAt),

@@ -36,6 +36,8 @@ import { LoreFormatError } from "./rawFields";
 import { readLorebookFile } from "./readLorebookFile";
 import { encodeWorldInfo } from "./worldInfo";
 
+const SCOPE_RANK: Record<ActiveLorebook["via"], number> = { chat: 0, character: 1, global: 2, card: 3 };
+
 /** Lorebook files bigger than this are refused (a card PNG with a book is a few MB at most). */
 export const MAX_LOREBOOK_FILE_BYTES = 64 * 1024 * 1024;
 
@@ -186,11 +188,21 @@ export class LorebookService {
     return this.note(chatId);
   }
 
+  /** A group chat scans the books of every member (attached to it, and its card's own). */
   private chatBooks(chatId: number) {
-    const characterId = this.chats.characterOf(chatId);
+    const characterIds = this.chats.charactersOf(chatId);
     const books: { active: ActiveLorebook; scan: ScanBook }[] = [];
     const problems: string[] = [];
-    for (const { id, scope } of this.books.attachedTo(characterId, chatId)) {
+    const attached = new Map<number, ActiveLorebook["via"]>();
+    for (const characterId of characterIds) {
+      for (const { id, scope } of this.books.attachedTo(characterId, chatId)) {
+        const known = attached.get(id);
+        if (known === undefined || SCOPE_RANK[scope] < SCOPE_RANK[known]) attached.set(id, scope);
+      }
+    }
+    // Widest scope first, as a single chat lists them.
+    const order = [...attached].sort((a, b) => SCOPE_RANK[b[1]] - SCOPE_RANK[a[1]] || a[0] - b[0]);
+    for (const [id, scope] of order) {
       const { book } = this.books.get(id);
       const key = `lorebook:${id}`;
       books.push({
@@ -198,8 +210,9 @@ export class LorebookService {
         scan: scanBook(key, book),
       });
     }
-    const card = this.characters.get(characterId).data;
-    if (card.character_book !== undefined) {
+    for (const characterId of characterIds) {
+      const card = this.characters.get(characterId).data;
+      if (card.character_book === undefined) continue;
       const key = `character:${characterId}`;
       try {
         const book = decodeCharacterBook(card.character_book, `${card.name}'s lorebook`, "character_book");

@@ -1,6 +1,7 @@
 import { CharacterList } from "../features/characters/CharacterList";
 import { ChatList } from "../features/chat/ChatList";
 import { SidebarExport } from "../features/export/ExportButtons";
+import { LoreButton } from "../features/lore/LoreManager";
 import { WorkbenchButton } from "../features/workbench/WorkbenchButton";
 
 function MaskIcon() {
@@ -29,6 +30,7 @@ export function Sidebar() {
       </div>
       <CharacterList />
       <ChatList />
+      <LoreButton />
       <SidebarExport />
       <WorkbenchButton />
     </nav>

@@ -45,3 +45,16 @@ export async function importFile(file: File, signal?: AbortSignal): Promise<{ im
   }
   return api.call("import.start", { source: { path }, fileName: file.name });
 }
+
+/**
+ * Where the core can read a file the user picked: its path under Electron, or (in a browser) an
+ * upload id after streaming it to `POST /api/upload`. For imports other than `import.start`.
+ */
+export async function fileSource(file: File): Promise<{ path: string } | { uploadId: string }> {
+  if (picked.http) return { uploadId: (await picked.http.upload(file)).uploadId };
+  const path = window.api?.pathForFile?.(file) ?? "";
+  if (path === "") {
+    throw new MasqueError("INVALID_INPUT", `Cannot read “${file.name}” from disk. Pick the file again.`);
+  }
+  return { path };
+}

@@ -133,13 +133,19 @@ export async function createChat(characterId: number): Promise<void> {
  * on rejection the error is shown in the chat and false is returned, so the typed text stays.
  * The stored user message comes back with the call; the reply then arrives as events.
  */
-export async function sendMessage(chatId: number, text: string): Promise<boolean> {
+export async function sendMessage(chatId: number, text: string, asCharacterId?: number): Promise<boolean> {
   appStore.set({ sending: true });
   let placed = true;
   const result = await startGeneration(
     chatId,
     { kind: "reply", parentId: null, messageId: null },
-    (generationId) => api.call("chats.send", { chatId, text, generationId }),
+    (generationId) =>
+      api.call("chats.send", {
+        chatId,
+        text,
+        generationId,
+        ...(asCharacterId === undefined ? {} : { asCharacterId }),
+      }),
     (s, { userMessage }) => {
       const view = s.chatView?.chat.id === chatId ? placeInView(s.chatView, userMessage) : null;
       placed = view !== null || s.chatView?.chat.id !== chatId;

@@ -9,6 +9,9 @@ const HINTS: Partial<Record<ApiError["code"], string>> = {
   CONTEXT_OVERFLOW: "Shorten the message or raise the context size in Settings.",
   BUSY: "Wait for the current reply to finish, or stop it.",
   UNAUTHORIZED: "Open the URL printed by `npm run web` again.",
+  BACKEND_UNAVAILABLE: "Check that the server is running, or switch to this machine in Settings → Backend.",
+  BACKEND_ERROR:
+    "The server's own message is above; check the backend's URL, model and key in Settings → Backend.",
 };
 
 export function ErrorBanner({ error, onDismiss }: Readonly<{ error: ApiError; onDismiss?: () => void }>) {

@@ -1,6 +1,8 @@
 import { selectSelectedName, useAppState } from "../../state/appStore";
 import { showMainView } from "../../state/characterActions";
 import { Avatar } from "../../ui/Avatar";
+import { BackendSwitch } from "../backends/BackendSwitch";
+import { ChatSetupButton } from "../lore/ChatSetupButton";
 import { ChatOptionsMenu } from "./ChatOptionsMenu";
 import { ModelStatusPill } from "./ModelStatusPill";
 import { PromptInspectorButton } from "./PromptInspector";
@@ -80,10 +82,12 @@ export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => 
       <div className="chat-header-actions">
         {chatTools ? (
           <>
+            <ChatSetupButton key={`setup-${openChatId}`} chatId={openChatId} />
             <PromptInspectorButton key={`inspector-${openChatId}`} chatId={openChatId} />
             <ChatOptionsMenu key={`options-${openChatId}`} chatId={openChatId} />
           </>
         ) : null}
+        <BackendSwitch />
         <ModelStatusPill onClick={onOpenSettings} />
         <button
           type="button"

@@ -25,6 +25,11 @@ function swipeLast(direction: -1 | 1): boolean {
  */
 export function Composer({ chatId, characterName }: Readonly<{ chatId: number; characterName: string }>) {
   const [text, setText] = useState("");
+  /** Group chats: who answers the next message ("" lets the chat choose). */
+  const [answerer, setAnswerer] = useState("");
+  const members = useAppState((s) =>
+    s.chatView?.chat.id === chatId && s.chatView.group ? s.chatView.members : null,
+  );
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const sending = useAppState((s) => s.sending);
   const stream = useAppState(selectActiveStream);
@@ -65,7 +70,7 @@ export function Composer({ chatId, characterName }: Readonly<{ chatId: number; c
   async function submit() {
     if (text === "" || sending || generating) return;
     const sent = text;
-    const ok = await sendMessage(chatId, sent);
+    const ok = await sendMessage(chatId, sent, answerer === "" ? undefined : Number(answerer));
     // Keep the text when the core refused it, so nothing typed is lost.
     if (ok) setText((current) => (current === sent ? "" : current));
     inputRef.current?.focus();
@@ -91,6 +96,24 @@ export function Composer({ chatId, characterName }: Readonly<{ chatId: number; c
       }}
     >
       <div className="composer-box">
+        {members ? (
+          <select
+            className="composer-answerer"
+            aria-label="Who answers"
+            data-testid="composer-answerer"
+            value={answerer}
+            onChange={(event) => setAnswerer(event.target.value)}
+          >
+            <option value="">Whoever is named, or next</option>
+            {members
+              .filter((m) => !m.muted)
+              .map((m) => (
+                <option key={m.characterId} value={m.characterId}>
+                  {m.name} answers
+                </option>
+              ))}
+          </select>
+        ) : null}
         <label htmlFor="message-input" className="visually-hidden">
           Message to {characterName}
         </label>

@@ -81,7 +81,9 @@ export const MessageBubble = memo(function MessageBubble({
       <div className="message-body">
         {toolbar}
         <div className="message-meta">
-          <span className="message-name">{name}</span>
+          <span className="message-name" data-testid="message-name">
+            {name}
+          </span>
           {status === "stopped" ? (
             <span className="message-marker" title="The reply was stopped before it finished">
               stopped

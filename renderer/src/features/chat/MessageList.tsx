@@ -58,6 +58,13 @@ function ChatRows({ view }: Readonly<{ view: ChatView }>) {
   const [pinned, setPinned] = useState<ReadonlySet<number>>(new Set());
 
   const characterName = view.chat.characterName;
+  // Group chats: each reply under the name of the character who wrote it.
+  const memberNames = useMemo(
+    () => new Map(view.members.map((m) => [m.characterId, m.name])),
+    [view.members],
+  );
+  const writerName = (m: Message) =>
+    (m.characterId == null ? undefined : memberNames.get(m.characterId)) ?? characterName;
   // Nothing is shown until the core accepted the call (a refused call leaves no trace), nor for a
   // generation known only from deltas until `started` or a snapshot says what it is and holds.
   const shown = stream && stream.knownSince !== null && stream.kind !== null ? stream : undefined;
@@ -158,7 +165,7 @@ function ChatRows({ view }: Readonly<{ view: ChatView }>) {
       <ol
         className="message-list message-list-virtual"
         data-testid="message-list"
-        aria-label={`Chat with ${characterName}`}
+        aria-label={`Chat with ${view.group ? view.members.map((m) => m.name).join(", ") : characterName}`}
         aria-busy={loadingEarlier || undefined}
         style={{ height: virtualizer.getTotalSize() }}
       >
@@ -172,7 +179,7 @@ function ChatRows({ view }: Readonly<{ view: ChatView }>) {
                 key={item.key as string}
                 author="character"
                 status="streaming"
-                name={characterName}
+                name={view.group ? "…" : characterName}
                 text={row.stream.text}
                 row={placement}
               />
@@ -183,7 +190,7 @@ function ChatRows({ view }: Readonly<{ view: ChatView }>) {
             <ChatMessage
               key={message.id}
               message={message}
-              characterName={characterName}
+              characterName={writerName(message)}
               userName={userName}
               isLast={index === pathLength - 1}
               laterCount={pathLength - 1 - index}

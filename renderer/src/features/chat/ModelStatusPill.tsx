@@ -1,9 +1,12 @@
 import type { ModelStatus } from "../../../../shared/domain/model";
 import { useAppState } from "../../state/appStore";
+import { remoteLabel } from "../backends/RemoteStatus";
 import { adaptersLabel } from "../lora/loraLabels";
 
 export function modelLabel(status: ModelStatus | null): string {
   if (!status) return "…";
+  const remote = remoteLabel(status);
+  if (remote) return remote;
   switch (status.state) {
     case "loaded":
       return status.info?.fileName ?? "model loaded";
@@ -27,12 +30,13 @@ export function ModelStatusPill({ onClick }: Readonly<{ onClick: () => void }>) 
       className={`status-pill status-${state}`}
       data-testid="model-status-pill"
       onClick={onClick}
-      title={status?.error?.message ?? status?.path ?? "Choose a model in Settings"}
+      title={status?.error?.message ?? status?.backend?.url ?? status?.path ?? "Choose a model in Settings"}
     >
       <span className="status-dot" aria-hidden="true" />
       <span className="visually-hidden">Model: </span>
       {modelLabel(status)}
-      {state === "loaded" ? adaptersLabel(adapters) : ""}
+      {/* Adapters apply on the local engine only (a remote backend refuses them). */}
+      {state === "loaded" && !status?.backend ? adaptersLabel(adapters) : ""}
     </button>
   );
 }

@@ -4,6 +4,7 @@ import { type ApiError, toApiError } from "../../../../shared/errors";
 import { fetchPromptReport } from "../../state/messageActions";
 import { Dialog } from "../../ui/Dialog";
 import { ErrorBanner } from "../../ui/ErrorBanner";
+import { PromptLoreSection } from "../lore/PromptLoreSection";
 import { Icon } from "./icons";
 import { blockLabel, cacheLine, kindLabel, kindTotals, promptSegments } from "./promptBar";
 import "./promptInspector.css";
@@ -35,6 +36,20 @@ function ReportBody({ report }: Readonly<{ report: PromptReport }>) {
         <strong>{report.templateLabel}</strong> · {n(report.promptTokens)} prompt tokens of a budget of{" "}
         {n(report.budget)} · context {n(report.contextSize)}, {n(report.maxReplyTokens)} kept for the reply
       </p>
+      {report.backend ? (
+        <p className="muted" data-testid="prompt-backend">
+          Backend {report.backend.name} ({report.backend.kind}
+          {report.backend.model ? `, ${report.backend.model}` : ""}) ·{" "}
+          {report.backend.tokenCounts === "estimate"
+            ? "token counts are ESTIMATES (the server has no tokenizer)"
+            : report.backend.tokenCounts === "local-tokenizer"
+              ? "token counts from the local tokenizer model"
+              : "token counts from the server's tokenizer"}
+          {report.backend.ignoredSamplers.length
+            ? ` · ignored by this server: ${report.backend.ignoredSamplers.join(", ")}`
+            : ""}
+        </p>
+      ) : null}
       <PromptBar report={report} />
       <ul className="prompt-legend">
         {kindTotals(report.blocks).map((t) => (
@@ -95,6 +110,12 @@ function ReportBody({ report }: Readonly<{ report: PromptReport }>) {
             ))}
           </ul>
         )}
+      </section>
+      <section data-testid="prompt-lore-section" aria-labelledby="prompt-lore-heading">
+        <h3 id="prompt-lore-heading" className="facts-heading">
+          Lore, note and persona
+        </h3>
+        <PromptLoreSection lore={report.lore} />
       </section>
     </>
   );

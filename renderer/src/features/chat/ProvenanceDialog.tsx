@@ -1,4 +1,4 @@
-import type { Message } from "../../../../shared/domain/chat";
+import type { GenerationProvenance, Message } from "../../../../shared/domain/chat";
 import { Dialog } from "../../ui/Dialog";
 import { formatBytes } from "../../ui/formatBytes";
 
@@ -21,9 +21,35 @@ function Row({ label, value, testId }: Readonly<{ label: string; value: string; 
   );
 }
 
+/** A remote server's model has no file, size, hash or thread count on this machine. */
+function isRemote(p: GenerationProvenance | null): boolean {
+  return p?.backend !== undefined && p.backend !== "local";
+}
+
+/** Where the reply was generated: the backend and its model (and what the server ignored). */
+function ModelRows({ provenance: p }: Readonly<{ provenance: GenerationProvenance }>) {
+  const remote = isRemote(p);
+  return (
+    <>
+      <Row label="Backend" value={p.backend ?? "local"} testId="provenance-backend" />
+      <Row label={remote ? "Model" : "Model file"} value={p.modelFile} testId="provenance-model" />
+      {p.ignoredSamplers?.length ? (
+        <Row label="Ignored by the server" value={p.ignoredSamplers.join(", ")} testId="provenance-ignored" />
+      ) : null}
+      {remote ? null : (
+        <>
+          <Row label="Model size" value={formatBytes(p.modelSize)} />
+          <Row label="Model hash" value={p.modelHash || "—"} />
+        </>
+      )}
+    </>
+  );
+}
+
 /** How a reply (swipe) was produced: model, template, sampler values, seed and timings. */
 export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Message; onClose: () => void }>) {
   const { provenance: p, stats } = message;
+  const remote = isRemote(p);
   return (
     <Dialog
       title="How this reply was generated"
@@ -49,11 +75,9 @@ export function ProvenanceDialog({ message, onClose }: Readonly<{ message: Messa
         ) : null}
         {p ? (
           <>
-            <Row label="Model file" value={p.modelFile} testId="provenance-model" />
-            <Row label="Model size" value={formatBytes(p.modelSize)} />
-            <Row label="Model hash" value={p.modelHash || "—"} />
+            <ModelRows provenance={p} />
             <Row label="Template" value={p.template} />
-            <Row label="Threads" value={String(p.threads)} />
+            {remote ? null : <Row label="Threads" value={String(p.threads)} />}
             <Row label="Context size" value={`${p.contextSize.toLocaleString()} tokens`} />
             <Row label="Seed" value={p.seed === null ? "random" : String(p.seed)} />
             <Row label="Dropped messages" value={String(p.droppedMessages)} />

@@ -6,6 +6,7 @@ import { appStore, useAppState } from "../../state/appStore";
 import { loadModel } from "../../state/libraryActions";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { formatBytes } from "../../ui/formatBytes";
+import { RemoteStatusDetails } from "../backends/RemoteStatus";
 import { AdapterPanel } from "../lora/AdapterPanel";
 import { ThreadCalibration } from "./ThreadCalibration";
 
@@ -19,6 +20,7 @@ function sameError(error: ApiError, status: ModelStatus | null): boolean {
 
 function StatusDetails({ status }: Readonly<{ status: ModelStatus | null }>) {
   if (!status) return <p className="muted">Checking the model…</p>;
+  if (status.backend && status.state !== "error") return <RemoteStatusDetails status={status} />;
   switch (status.state) {
     case "none":
       return <p className="muted">No model loaded. Enter the path of a .gguf file and press Load.</p>;

@@ -6,6 +6,7 @@ import { useAppState } from "../../state/appStore";
 import { saveSettings } from "../../state/libraryActions";
 import { Dialog } from "../../ui/Dialog";
 import { ErrorBanner } from "../../ui/ErrorBanner";
+import { BackendsSection } from "../backends/BackendsSection";
 import { ModelSection } from "./ModelSection";
 import { NumberFields } from "./NumberFields";
 import { PresetBar } from "./PresetBar";
@@ -90,6 +91,7 @@ export function SettingsPanel({ onClose }: Readonly<{ onClose: () => void }>) {
       testId="settings-panel"
       closeTestId="close-settings"
     >
+      <BackendsSection />
       <ModelSection initialPath={modelPath} />
       <form
         className="settings-section form"
