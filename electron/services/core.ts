@@ -207,6 +207,7 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     models,
     settings: options.settings,
     events,
+    adapters,
     transaction: (work) => database.transaction(work),
     ...(options.log ? { log: options.log } : {}),
   });

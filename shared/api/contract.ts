@@ -444,6 +444,8 @@ const EVAL_REQUEST_SCHEMAS = {
       maxTokensScored: z.number().int().min(1).max(1_000_000_000).optional(),
       contextSize: z.number().int().min(16).max(262_144).optional(),
       templateId: z.string().min(1).max(40).optional(),
+      /** LoRA adapter files on the model ("base + adapter at scale s"), in order. */
+      lora: z.array(loraFileSchema).max(MAX_ADAPTERS).optional(),
     })
     .strict()
     .refine(
@@ -464,6 +466,7 @@ const EVAL_REQUEST_SCHEMAS = {
               model: modelPath,
               templateId: z.string().min(1).max(40).optional(),
               preset: z.string().trim().min(1).max(60).optional(),
+              lora: z.array(loraFileSchema).max(MAX_ADAPTERS).optional(),
             })
             .strict(),
         )

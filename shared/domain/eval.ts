@@ -12,6 +12,17 @@ export interface EvalModelRef {
   sizeBytes: number;
   /** SHA-256 of the whole file. */
   sha256: string;
+  /** LoRA adapters on the model, in order (absent: the base model alone). */
+  lora?: EvalLoraRef[];
+}
+
+/** A LoRA adapter a run used: runs with other adapter sets or scales are other contestants. */
+export interface EvalLoraRef {
+  path: string;
+  fileName: string;
+  /** SHA-256 of the adapter file. */
+  sha256: string;
+  scale: number;
 }
 
 /** What a perplexity run scores: characters' PIPPA reference sessions, the user's chats, or a text file. */
@@ -76,6 +87,8 @@ export interface AbContestantInput {
   templateId?: string;
   /** A sampler preset by name (the current sampler settings when absent). */
   preset?: string;
+  /** LoRA adapter files on the model, with their scales, in order. */
+  lora?: { path: string; scale: number }[];
 }
 
 export interface AbContestant {
@@ -206,4 +219,12 @@ export interface EvalProgress {
   total: number;
   /** Estimated time left, from the rate so far (null until there is one). */
   etaMs: number | null;
+}
+
+/** A run's model as people name it: the file, then each adapter with its scale ("a.gguf + b.gguf×0.5"). */
+export function modelLabel(model: {
+  fileName: string;
+  lora?: readonly { fileName: string; scale: number }[];
+}): string {
+  return [model.fileName, ...(model.lora ?? []).map((a) => `${a.fileName}×${a.scale}`)].join(" + ");
 }

@@ -11,6 +11,7 @@ import type {
   GenerateResult,
   LoadedModel,
   LoadOptions,
+  ScoringOptions,
   ScoringSession,
   ThreadCalibration,
 } from "../../electron/services/engine/engine";
@@ -216,7 +217,7 @@ export class FakeEngine implements Engine {
   }
 
   /** Scores each token with `tokenNll` (default: a fixed function of the token and the model path). */
-  async openScoring(options: { contextSize: number }): Promise<ScoringSession> {
+  async openScoring(options: ScoringOptions): Promise<ScoringSession> {
     const model = this.requireModel();
     const path = model.path;
     const nllOf = this.options.tokenNll ?? ((token: number) => 1 + (token % 5) / 4 + (path.length % 3) / 10);

@@ -5,12 +5,20 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
-import type { EventName, EventTypes } from "../../../shared/api/contract";
-import type { AbContestantInput, EvalRunKind } from "../../../shared/domain/eval";
+import type { EventName, EventTypes, RequestOf } from "../../../shared/api/contract";
+import {
+  type AbContestantInput,
+  type EvalRunKind,
+  modelLabel,
+  type PerplexityResult,
+  type RunComparison,
+} from "../../../shared/domain/eval";
 import { fromApiError, MasqueError } from "../../../shared/errors";
+import { parseLoraArgument } from "../../services/engine/lora";
 import { idArgument, intOption } from "./args";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { takeLoraFlags } from "./loraFlags";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
@@ -72,8 +80,9 @@ function runWaiter(ctx: CliContext, json: boolean) {
 }
 
 async function perplexity(ctx: CliContext, args: string[]): Promise<number> {
+  const taken = takeLoraFlags(args);
   const { values } = parse(
-    args,
+    taken.rest,
     {
       model: { type: "string" },
       character: { type: "string", multiple: true },
@@ -83,6 +92,7 @@ async function perplexity(ctx: CliContext, args: string[]): Promise<number> {
       "max-tokens-scored": { type: "string" },
       context: { type: "string" },
       template: { type: "string" },
+      "lora-scales": { type: "string" },
       json: { type: "boolean" },
     },
     { min: 0, max: 0 },
@@ -94,8 +104,8 @@ async function perplexity(ctx: CliContext, args: string[]): Promise<number> {
   const sessions = intOption(values.sessions, "--sessions");
   const maxTokens = intOption(values["max-tokens-scored"], "--max-tokens-scored");
   const context = intOption(values.context, "--context");
-  const waiter = runWaiter(ctx, values.json === true);
-  const { runId } = await ctx.call("eval.perplexity", {
+  const lora = taken.lora?.map((a) => ({ ...a, path: resolve(a.path) }));
+  const request = {
     model: resolve(values.model),
     ...(values.character ? { characterIds: ids(values.character, "--character") } : {}),
     ...(values.chat ? { chatIds: ids(values.chat, "--chat") } : {}),
@@ -104,47 +114,111 @@ async function perplexity(ctx: CliContext, args: string[]): Promise<number> {
     ...(maxTokens === undefined ? {} : { maxTokensScored: maxTokens }),
     ...(context === undefined ? {} : { contextSize: context }),
     ...(values.template ? { templateId: values.template } : {}),
-  });
+  };
+  if (values["lora-scales"] !== undefined) {
+    const scales = loraScales(values["lora-scales"]);
+    const adapter = lora?.length === 1 ? lora[0] : undefined;
+    if (!adapter) throw usageError("--lora-scales needs exactly one --lora FILE");
+    return scaleSweep(ctx, request, adapter.path, scales, values.json === true);
+  }
+  const r = await perplexityRun(ctx, { ...request, ...(lora ? { lora } : {}) }, values.json === true);
+  if (values.json) printJson(ctx, perplexityJson(r));
+  else printPerplexity(ctx, r);
+  return 0;
+}
+
+type PerplexityRequest = RequestOf<"eval.perplexity">;
+
+/** Starts one run and waits for its end; the run's results. */
+async function perplexityRun(ctx: CliContext, request: PerplexityRequest, json: boolean) {
+  const waiter = runWaiter(ctx, json);
+  const { runId } = await ctx.call("eval.perplexity", request);
   const status = await waiter.wait(runId);
   if (status !== "done") throw new MasqueError("ABORTED", `run ${runId} ended ${status}`);
   const run = await ctx.call("eval.run", { runId });
-  const r = run.perplexity;
-  if (!r) throw new MasqueError("INTERNAL", `run ${runId} finished without results`);
-  if (values.json) {
+  if (!run.perplexity) throw new MasqueError("INTERNAL", `run ${runId} finished without results`);
+  return run.perplexity;
+}
+
+/** `--lora-scales 0,0.5,1`: one run per scale of the one adapter on the same selection, then their comparison. */
+async function scaleSweep(
+  ctx: CliContext,
+  request: PerplexityRequest,
+  adapter: string,
+  scales: number[],
+  json: boolean,
+): Promise<number> {
+  const results: PerplexityResult[] = [];
+  for (const scale of scales) {
+    if (!json) ctx.err(`scale ${scale}\n`);
+    results.push(await perplexityRun(ctx, { ...request, lora: [{ path: adapter, scale }] }, json));
+  }
+  const comparison = await ctx.call("eval.compare", { runIds: results.map((r) => r.runId) });
+  if (json) {
     printJson(ctx, {
-      runId,
-      model: { fileName: r.model.fileName, sha256: r.model.sha256 },
-      tokensScored: r.tokensScored,
-      bytesScored: r.bytesScored,
-      nll: r.nll,
-      perplexity: r.perplexity,
-      bitsPerByte: r.bitsPerByte,
-      interval: r.interval,
-      templateId: r.templateId,
-      contextSize: r.contextSize,
-      selectionHash: r.selectionHash,
-      perCharacter: r.perCharacter.map((c) => ({
-        characterId: c.characterId,
-        characterName: c.characterName,
-        tokensScored: c.tokensScored,
-        nll: c.nll,
-        perplexity: c.perplexity,
-        bitsPerByte: c.bitsPerByte,
-        interval: c.interval,
-      })),
-      perSession: r.perSession,
+      runs: results.map((r, i) => ({ scale: scales[i], ...perplexityJson(r) })),
+      ...comparison,
     });
   } else {
-    const interval = r.interval ? ` (95% CI ${r.interval[0].toFixed(3)}–${r.interval[1].toFixed(3)})` : "";
-    ctx.out(
-      `Run ${runId}: ${r.model.fileName}\nperplexity ${r.perplexity.toFixed(3)}${interval}, ${r.nll.toFixed(4)} nats/token, ${r.bitsPerByte?.toFixed(4) ?? "?"} bits/byte, ${r.tokensScored} tokens in ${r.perSession.length} sessions\n`,
-    );
-    for (const c of r.perCharacter)
-      ctx.out(
-        `  ${c.characterName} (#${c.characterId}): perplexity ${c.perplexity.toFixed(3)}, ${c.tokensScored} tokens\n`,
-      );
+    for (const r of results) printPerplexity(ctx, r);
+    printComparison(ctx, comparison);
   }
   return 0;
+}
+
+function loraScales(text: string): number[] {
+  const scales = text.split(",").map((part) => {
+    const scale = Number(part);
+    if (part.trim() === "" || !Number.isFinite(scale) || scale < -10 || scale > 10)
+      throw usageError(`--lora-scales: "${part}" is not a scale between -10 and 10`);
+    return scale;
+  });
+  if (scales.length < 2) throw usageError("--lora-scales needs at least two scales, e.g. 0,0.5,1");
+  if (new Set(scales).size < scales.length) throw usageError("--lora-scales names a scale twice");
+  return scales;
+}
+
+function perplexityJson(r: PerplexityResult) {
+  return {
+    runId: r.runId,
+    model: {
+      fileName: r.model.fileName,
+      sha256: r.model.sha256,
+      ...(r.model.lora
+        ? { lora: r.model.lora.map((a) => ({ fileName: a.fileName, sha256: a.sha256, scale: a.scale })) }
+        : {}),
+    },
+    tokensScored: r.tokensScored,
+    bytesScored: r.bytesScored,
+    nll: r.nll,
+    perplexity: r.perplexity,
+    bitsPerByte: r.bitsPerByte,
+    interval: r.interval,
+    templateId: r.templateId,
+    contextSize: r.contextSize,
+    selectionHash: r.selectionHash,
+    perCharacter: r.perCharacter.map((c) => ({
+      characterId: c.characterId,
+      characterName: c.characterName,
+      tokensScored: c.tokensScored,
+      nll: c.nll,
+      perplexity: c.perplexity,
+      bitsPerByte: c.bitsPerByte,
+      interval: c.interval,
+    })),
+    perSession: r.perSession,
+  };
+}
+
+function printPerplexity(ctx: CliContext, r: PerplexityResult): void {
+  const interval = r.interval ? ` (95% CI ${r.interval[0].toFixed(3)}–${r.interval[1].toFixed(3)})` : "";
+  ctx.out(
+    `Run ${r.runId}: ${modelLabel(r.model)}\nperplexity ${r.perplexity.toFixed(3)}${interval}, ${r.nll.toFixed(4)} nats/token, ${r.bitsPerByte?.toFixed(4) ?? "?"} bits/byte, ${r.tokensScored} tokens in ${r.perSession.length} sessions\n`,
+  );
+  for (const c of r.perCharacter)
+    ctx.out(
+      `  ${c.characterName} (#${c.characterId}): perplexity ${c.perplexity.toFixed(3)}, ${c.tokensScored} tokens\n`,
+    );
 }
 
 async function runs(ctx: CliContext, args: string[]): Promise<number> {
@@ -173,19 +247,21 @@ async function compare(ctx: CliContext, args: string[]): Promise<number> {
   const { positionals, values } = parse(args, { json: { type: "boolean" } }, { min: 2, max: 50 });
   const result = await ctx.call("eval.compare", { runIds: positionals.map((p) => idArgument(p, "RUN_ID")) });
   if (values.json) printJson(ctx, result);
-  else {
-    ctx.out(`Baseline: run ${result.baseline.runId} (${result.baseline.model.fileName})\n`);
-    for (const c of result.candidates) {
-      ctx.out(
-        `Run ${c.runId} (${c.model.fileName}): Δ ${signed(c.difference)} nats/token [${signed(c.interval[0])}, ${signed(c.interval[1])}]${c.worse ? "  WORSE" : ""}\n`,
-      );
-      for (const ch of c.perCharacter)
-        ctx.out(
-          `  ${ch.characterName}: Δ ${signed(ch.difference)} [${signed(ch.interval[0])}, ${signed(ch.interval[1])}]${ch.worse ? "  WORSE" : ""}\n`,
-        );
-    }
-  }
+  else printComparison(ctx, result);
   return 0;
+}
+
+function printComparison(ctx: CliContext, result: RunComparison): void {
+  ctx.out(`Baseline: run ${result.baseline.runId} (${modelLabel(result.baseline.model)})\n`);
+  for (const c of result.candidates) {
+    ctx.out(
+      `Run ${c.runId} (${modelLabel(c.model)}): Δ ${signed(c.difference)} nats/token [${signed(c.interval[0])}, ${signed(c.interval[1])}]${c.worse ? "  WORSE" : ""}\n`,
+    );
+    for (const ch of c.perCharacter)
+      ctx.out(
+        `  ${ch.characterName}: Δ ${signed(ch.difference)} [${signed(ch.interval[0])}, ${signed(ch.interval[1])}]${ch.worse ? "  WORSE" : ""}\n`,
+      );
+  }
 }
 
 async function exportCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -204,16 +280,24 @@ async function exportCommand(ctx: CliContext, args: string[]): Promise<number> {
   return 0;
 }
 
+const CONTESTANT_USAGE = "MODEL[,template=ID][,preset=NAME][,lora=FILE:SCALE]...";
+
 function contestantOf(spec: string): AbContestantInput {
   const [model, ...options] = spec.split(",");
-  if (!model) throw usageError("--contestant needs MODEL[,template=ID][,preset=NAME]");
+  if (!model) throw usageError(`--contestant needs ${CONTESTANT_USAGE}`);
   const contestant: AbContestantInput = { model: resolve(model) };
   for (const option of options) {
-    const [key, value] = option.split("=", 2);
-    if (!value) throw usageError(`--contestant: "${option}" must be template=ID or preset=NAME`);
+    const equals = option.indexOf("=");
+    const key = equals < 0 ? option : option.slice(0, equals);
+    const value = equals < 0 ? "" : option.slice(equals + 1);
+    if (!value)
+      throw usageError(`--contestant: "${option}" must be template=ID, preset=NAME or lora=FILE:SCALE`);
     if (key === "template") contestant.templateId = value;
     else if (key === "preset") contestant.preset = value;
-    else throw usageError(`--contestant: unknown option "${key}" (template or preset)`);
+    else if (key === "lora") {
+      const adapter = parseLoraArgument(value);
+      contestant.lora = [...(contestant.lora ?? []), { ...adapter, path: resolve(adapter.path) }];
+    } else throw usageError(`--contestant: unknown option "${key}" (template, preset or lora)`);
   }
   return contestant;
 }
@@ -234,7 +318,7 @@ const AB: Record<string, Command> = {
       { min: 0, max: 0 },
     );
     if (!values.contestant || values.contestant.length < 2)
-      throw usageError("eval ab new needs at least two --contestant MODEL[,template=ID][,preset=NAME]");
+      throw usageError(`eval ab new needs at least two --contestant ${CONTESTANT_USAGE}`);
     if ((values.character === undefined) === (values.chat === undefined))
       throw usageError("eval ab new needs exactly one of --character ID... or --chat ID...");
     const items = intOption(values.items, "--items");

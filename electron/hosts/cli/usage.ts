@@ -37,11 +37,11 @@ Usage: masque [--data-dir DIR] <command> [options]
   backends test NAME [--json]                           # connect: {ok, model, contextSize}
   backends use NAME|local                               # where every generation runs
   backends rm NAME
-  eval perplexity --model PATH (--character ID... | --chat ID... | --text-file F) [--sessions N] [--max-tokens-scored N] [--context N] [--template ID] [--json]
+  eval perplexity --model PATH (--character ID... | --chat ID... | --text-file F) [--sessions N] [--max-tokens-scored N] [--context N] [--template ID] [--lora FILE[:SCALE] ...] [--lora-scales 0,0.5,1] [--json]
   eval runs [--kind perplexity|ab] [--json]            # stored evaluation runs
   eval compare RUN_ID RUN_ID... [--json]                # difference per character, with its interval
   eval export RUN_ID --format json|csv|markdown --out FILE
-  eval ab new --contestant MODEL[,template=ID][,preset=NAME] --contestant ... (--character ID... | --chat ID...) [--items N] [--seed N] [--max-tokens N] [--json]
+  eval ab new --contestant MODEL[,template=ID][,preset=NAME][,lora=FILE:SCALE]... --contestant ... (--character ID... | --chat ID...) [--items N] [--seed N] [--max-tokens N] [--json]
   eval ab next RUN_ID [--json]                          # the next blind pair, labelled only A and B
   eval ab vote RUN_ID ITEM a|b|tie|bad
   eval ab report RUN_ID [--json]                        # labels revealed: wins, Wilson intervals, ratings

@@ -95,6 +95,12 @@ export interface ScoringSession extends ScoringBackend {
   dispose(): Promise<void>;
 }
 
+export interface ScoringOptions {
+  contextSize: number;
+  /** Adapters on the model for this context ("base + adapter at scale s"), in order. */
+  lora?: LoraAttachment[];
+}
+
 /** The local-model engine as the services see it. */
 export interface Engine {
   status(): ModelStatus;
@@ -126,7 +132,7 @@ export interface Engine {
    * capped at the model's trained size). Loading another model is BUSY until it is disposed; a
    * model unloaded under it makes its passes reject with ABORTED.
    */
-  openScoring(options: { contextSize: number }): Promise<ScoringSession>;
+  openScoring(options: ScoringOptions): Promise<ScoringSession>;
   onStatus(listener: (status: ModelStatus) => void): () => void;
   dispose(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import type {
   LoadedModel,
   LoadOptions,
   RemoteBackendInfo,
+  ScoringOptions,
   ScoringSession,
   ThreadCalibration,
 } from "./engine";
@@ -129,7 +130,7 @@ export class EngineSwitch implements Engine {
     await this.current().prepareTokenCounts?.(rehearse);
   }
 
-  openScoring(options: { contextSize: number }): Promise<ScoringSession> {
+  openScoring(options: ScoringOptions): Promise<ScoringSession> {
     return this.current().openScoring(options);
   }
 

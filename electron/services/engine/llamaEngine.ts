@@ -32,6 +32,7 @@ import type {
   LoadedModel,
   LoadOptions,
   LoraAttachment,
+  ScoringOptions,
   ScoringSession,
   ThreadCalibration,
 } from "./engine";
@@ -172,7 +173,7 @@ export class LlamaEngine implements Engine {
     }
   }
 
-  async openScoring(options: { contextSize: number }): Promise<ScoringSession> {
+  async openScoring(options: ScoringOptions): Promise<ScoringSession> {
     const loaded = this.requireModel();
     this.activeGenerations++;
     let open = true;
@@ -184,6 +185,7 @@ export class LlamaEngine implements Engine {
       const scoring = await openLlamaScoring(loaded.model, {
         threads: loaded.threads,
         contextSize: Math.min(options.contextSize, loaded.model.trainContextSize),
+        ...(options.lora && options.lora.length > 0 ? { lora: options.lora } : {}),
       });
       return {
         contextSize: scoring.contextSize,

@@ -6,13 +6,20 @@
  */
 import { randomInt } from "node:crypto";
 import type { ParsedRequestOf } from "../../../shared/api/contract";
-import type { AbContestant, AbNext, AbReport, AbVote } from "../../../shared/domain/eval";
+import {
+  type AbContestant,
+  type AbNext,
+  type AbReport,
+  type AbVote,
+  modelLabel,
+} from "../../../shared/domain/eval";
 import { SAMPLER_KEYS } from "../../../shared/domain/settings";
 import { MasqueError } from "../../../shared/errors";
 import type { EvalRunRepository, EvalRunRow } from "../../storage/evalRunRepository";
 import type { SettingsStore } from "../../storage/settingsStore";
 import type { Engine, SamplerSettings } from "../engine/engine";
 import type { ModelService } from "../modelService";
+import type { AdapterLibrary } from "../models/adapters";
 import { buildPrompt } from "../promptBuilder";
 import { abItems, type StoredAbPrompt, sampleAbPrompts } from "./abPlan";
 import { abContestantReports } from "./abReport";
@@ -38,6 +45,7 @@ export interface AbServiceOptions {
   engine: Engine;
   models: ModelService;
   settings: SettingsStore;
+  adapters: Pick<AdapterLibrary, "checkFor">;
   transaction: <T>(work: () => T) => T;
 }
 
@@ -67,19 +75,31 @@ export class AbService {
       const file = modelFile(c.model, `contestants.${index}.model`);
       const templateId = c.templateId ?? "auto";
       const preset = c.preset ?? null;
+      const lora = await this.options.adapters.checkFor(file.path, c.lora ?? []);
+      const base = { path: file.path, fileName: file.fileName, sizeBytes: file.sizeBytes, sha256: "" };
+      const model = lora.length > 0 ? { ...base, lora } : base;
       contestants.push({
         id: `c${index + 1}`,
-        label: `${file.fileName} · ${templateId} · ${preset ?? "current sampler"}`,
-        model: { path: file.path, fileName: file.fileName, sizeBytes: file.sizeBytes, sha256: "" },
+        label: `${modelLabel(model)} · ${templateId} · ${preset ?? "current sampler"}`,
+        model,
         templateId,
         preset,
       });
     }
-    const distinct = new Set(contestants.map((c) => JSON.stringify([c.model.path, c.templateId, c.preset])));
+    const distinct = new Set(
+      contestants.map((c) =>
+        JSON.stringify([
+          c.model.path,
+          c.templateId,
+          c.preset,
+          (c.model.lora ?? []).map((a) => [a.sha256, a.scale]),
+        ]),
+      ),
+    );
     if (distinct.size < contestants.length)
       throw new MasqueError(
         "INVALID_INPUT",
-        "contestants: two contestants are the same model, template and preset",
+        "contestants: two contestants are the same model, adapters, template and preset",
         {
           field: "contestants",
         },
@@ -106,7 +126,7 @@ export class AbService {
     const runId = this.options.transaction(() => {
       const id = this.runs.create({
         kind: "ab",
-        label: `A/B: ${contestants.map((c) => c.model.fileName).join(" vs ")}`,
+        label: `A/B: ${contestants.map((c) => modelLabel(c.model)).join(" vs ")}`,
         selection,
         settings: abSettings,
       });
@@ -202,7 +222,12 @@ export class AbService {
       job.progress("loading", 0, 1);
       const contestants: AbContestant[] = [];
       for (const c of stored.contestants) {
-        const model = c.model.sha256 ? c.model : await modelFingerprint(modelFile(c.model.path), this.runs);
+        const model = c.model.sha256
+          ? c.model
+          : {
+              ...(await modelFingerprint(modelFile(c.model.path), this.runs)),
+              ...(c.model.lora ? { lora: c.model.lora } : {}),
+            };
         contestants.push({ ...c, model });
       }
       this.runs.setSettings(runId, { ...stored, contestants });
@@ -255,6 +280,7 @@ export class AbService {
     });
     const result = await engine.generate({
       sessionKey: options.sessionKey,
+      lora: (contestant.model.lora ?? []).map(({ path, scale }) => ({ path, scale })),
       prompt: assembled.blocks.flatMap((b) => b.pieces),
       stopStrings: assembled.stopStrings,
       stopMarkers: assembled.stopMarkers,

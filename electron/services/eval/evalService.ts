@@ -16,6 +16,7 @@ import type {
   ReplyStatsReport,
   RunComparison,
 } from "../../../shared/domain/eval";
+import { modelLabel } from "../../../shared/domain/eval";
 import type { ExportedFile } from "../../../shared/domain/library";
 import { MasqueError } from "../../../shared/errors";
 import type { EvalRunRepository, EvalRunRow } from "../../storage/evalRunRepository";
@@ -23,6 +24,7 @@ import type { SettingsStore } from "../../storage/settingsStore";
 import type { Engine } from "../engine/engine";
 import type { EventBus } from "../eventBus";
 import type { ModelService } from "../modelService";
+import type { AdapterLibrary } from "../models/adapters";
 import { AbService } from "./abService";
 import { compareRuns } from "./compareRuns";
 import { EvalJobs } from "./evalJobs";
@@ -47,6 +49,8 @@ export interface EvalServiceOptions {
   models: ModelService;
   settings: SettingsStore;
   events: EventBus;
+  /** Checks the adapter files a run names (and adds them to the library). */
+  adapters: Pick<AdapterLibrary, "checkFor">;
   transaction: <T>(work: () => T) => T;
   log?: (line: string) => void;
 }
@@ -79,25 +83,31 @@ export class EvalService {
     checkScorable(this.options.repos, selection);
     if (input.templateId) checkTemplate(input.templateId);
     const file = modelFile(input.model);
+    const lora = await this.options.adapters.checkFor(file.path, input.lora ?? []);
     const contextSize = input.contextSize ?? this.options.settings.getAll().contextSize;
+    const base = { path: file.path, fileName: file.fileName, sizeBytes: file.sizeBytes, sha256: "" };
     const settings: PerplexitySettings = {
-      model: { path: file.path, fileName: file.fileName, sizeBytes: file.sizeBytes, sha256: "" },
+      model: lora.length > 0 ? { ...base, lora } : base,
       contextSize,
       templateId: input.templateId ?? null,
     };
     const runId = this.runs.create({
       kind: "perplexity",
-      label: `${file.fileName} · ${describeSelection(selection)}`,
+      label: `${modelLabel(settings.model)} · ${describeSelection(selection)}`,
       selection,
       settings,
     });
     this.jobs.start(runId, "perplexity", async (job) => {
       const started = Date.now();
       job.progress("loading", 0, 1);
-      const model = await modelFingerprint(file, this.runs);
+      const fingerprint = await modelFingerprint(file, this.runs);
+      const model = lora.length > 0 ? { ...fingerprint, lora } : fingerprint;
       this.runs.setSettings(runId, { ...settings, model });
       return this.options.models.withModel(model.path, async () => {
-        const scoring = await this.options.engine.openScoring({ contextSize });
+        const scoring = await this.options.engine.openScoring({
+          contextSize,
+          lora: lora.map(({ path, scale }) => ({ path, scale })),
+        });
         try {
           const out = await runPerplexityJob({
             engine: this.options.engine,

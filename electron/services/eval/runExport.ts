@@ -1,5 +1,10 @@
 /** A stored run as a file: JSON (everything), CSV (one row per session or A/B item), Markdown (a model-card summary). */
-import type { AbReport, EvalRunDetail, PerplexityResult } from "../../../shared/domain/eval";
+import {
+  type AbReport,
+  type EvalRunDetail,
+  modelLabel,
+  type PerplexityResult,
+} from "../../../shared/domain/eval";
 import type { ExportedFile } from "../../../shared/domain/library";
 import { MasqueError } from "../../../shared/errors";
 
@@ -73,9 +78,12 @@ function markdown(detail: EvalRunDetail, ab: AbReport | null): string {
   const r = requirePerplexity(detail);
   const interval = r.interval ? ` (95% CI ${r.interval[0].toFixed(3)}–${r.interval[1].toFixed(3)})` : "";
   const lines = [
-    `## In-character perplexity: ${r.model.fileName}`,
+    `## In-character perplexity: ${modelLabel(r.model)}`,
     "",
     `- Model SHA-256: \`${r.model.sha256}\``,
+    ...(r.model.lora ?? []).map(
+      (a) => `- LoRA adapter ${a.fileName} at scale ${a.scale}, SHA-256: \`${a.sha256}\``,
+    ),
     `- Template: ${r.templateId}; context: ${r.contextSize} tokens`,
     `- Scored: ${r.tokensScored} tokens (${r.bytesScored} UTF-8 bytes) in ${r.perSession.length} sessions`,
     `- Perplexity: **${r.perplexity.toFixed(3)}**${interval}; mean NLL ${r.nll.toFixed(4)} nats/token; ${r.bitsPerByte === null ? "" : `${r.bitsPerByte.toFixed(4)} bits/byte`}`,

@@ -13,7 +13,7 @@ import { MasqueError } from "../../../shared/errors";
 import type { AdapterRepository } from "../../storage/adapterRepository";
 import type { ChatRepository } from "../../storage/chatRepository";
 import type { SettingsStore } from "../../storage/settingsStore";
-import type { Engine } from "../engine/engine";
+import type { Engine, LoraAttachment } from "../engine/engine";
 import type { FileDigests } from "../engine/fileDigest";
 import type { PlannedAdapter } from "../generationPlan";
 
@@ -32,10 +32,17 @@ export class AdapterLibrary {
 
   /** Checks the file and adds it (or refreshes its row when the file changed). */
   async add(path: string): Promise<AdapterInfo> {
+    return this.addFor(path, await this.baseArchitecture());
+  }
+
+  /** Adds the file if it is a LoRA adapter for `base`'s architecture (any, when null). */
+  private async addFor(
+    path: string,
+    base: { architecture: string; fileName: string } | null,
+  ): Promise<AdapterInfo> {
     const absolute = resolve(path);
     const { gguf, sizeBytes } = await readAdapterHeader(absolute);
     const architecture = adapterArchitecture(absolute, gguf);
-    const base = await this.baseArchitecture();
     if (base && base.architecture !== architecture) {
       throw invalid(
         absolute,
@@ -105,6 +112,23 @@ export class AdapterLibrary {
     return planned;
   }
 
+  /**
+   * Adapter files named by a workbench run (perplexity or an A/B contestant), checked against the
+   * model file the run names — not the loaded one — and added to the library like `--lora` files.
+   */
+  async checkFor(modelPath: string, files: readonly LoraAttachment[]): Promise<PlannedAdapter[]> {
+    if (files.length === 0) return [];
+    const { architecture, shapes: baseTensors } = await modelHeader(modelPath);
+    const base = architecture ? { architecture, fileName: basename(modelPath) } : null;
+    const planned: PlannedAdapter[] = [];
+    for (const { path, scale } of files) {
+      const adapter = await this.addFor(path, base);
+      await checkShapes(adapter.path, baseTensors, basename(modelPath));
+      planned.push({ path: adapter.path, fileName: adapter.fileName, sha256: adapter.sha256, scale });
+    }
+    return planned;
+  }
+
   private async choices(
     chatId: number,
     options: GenerationOptions,
@@ -165,6 +189,21 @@ function adapterArchitecture(path: string, gguf: GgufFileInfo): string {
 }
 
 type Shapes = Map<string, number[]>;
+
+/** A model file's architecture and tensor shapes (MODEL_INVALID naming the file when unreadable). */
+async function modelHeader(path: string): Promise<{ architecture: string | null; shapes: Shapes }> {
+  let info: GgufFileInfo;
+  try {
+    info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false });
+  } catch (error) {
+    throw invalid(path, `unreadable GGUF header (${(error as Error).message})`);
+  }
+  const architecture = info.metadata?.general?.architecture;
+  return {
+    architecture: typeof architecture === "string" ? architecture : null,
+    shapes: new Map((info.tensorInfo ?? []).map((t) => [t.name, t.dimensions.map(Number)])),
+  };
+}
 
 async function tensorShapes(path: string): Promise<Shapes> {
   const info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false });

@@ -128,6 +128,8 @@ export async function branchFrom(messageId: number): Promise<void> {
 export type ChatOptionsPatch = {
   templateId?: string | null;
   examplesMode?: NonNullable<ChatOptions["examplesMode"]> | null;
+  /** The chat's own LoRA set ([] = none); null follows the settings. */
+  lora?: NonNullable<ChatOptions["lora"]> | null;
 };
 
 /** Changes the chat's template or examples mode; null goes back to the app settings. */

@@ -3,15 +3,17 @@ import { useAppState } from "../../state/appStore";
 import { loadTemplates, setChatOptions } from "../../state/messageActions";
 import { EXAMPLES_MODES, type ExamplesMode } from "../../ui/promptChoices";
 import { useDetailsDismiss } from "../../ui/useDetailsDismiss";
+import { AdapterPanel } from "../lora/AdapterPanel";
 import { Icon } from "./icons";
 import "./roleplay.css";
 
-/** The chat's own prompt choices (template, example dialogues); "Default" follows the settings. */
+/** The chat's own prompt choices (template, example dialogues, LoRA adapters); "Default" follows the settings. */
 export function ChatOptionsMenu({ chatId }: Readonly<{ chatId: number }>) {
   const ref = useRef<HTMLDetailsElement>(null);
   useDetailsDismiss(ref);
   const options = useAppState((s) => (s.chatView?.chat.id === chatId ? s.chatView.options : null));
   const templates = useAppState((s) => s.templates);
+  const globalLora = useAppState((s) => s.settings?.loraAdapters);
   const templateId = options?.templateId ?? "";
   const examplesMode = options?.examplesMode ?? "";
   // A stored template the list does not know (yet) still shows as itself.
@@ -70,6 +72,29 @@ export function ChatOptionsMenu({ chatId }: Readonly<{ chatId: number }>) {
             ))}
           </select>
         </label>
+        <fieldset className="field adapter-fieldset" data-testid="chat-lora">
+          <legend className="field-label">LoRA adapters</legend>
+          <label className="adapter-default">
+            <input
+              type="checkbox"
+              checked={options?.lora === undefined}
+              onChange={(event) =>
+                void setChatOptions(chatId, {
+                  lora: event.target.checked ? null : (globalLora ?? []),
+                })
+              }
+              data-testid="chat-lora-default"
+            />
+            Default (from Settings)
+          </label>
+          {options && options.lora !== undefined ? (
+            <AdapterPanel
+              value={options.lora}
+              onChange={(lora) => void setChatOptions(chatId, { lora })}
+              testId="chat-adapters"
+            />
+          ) : null}
+        </fieldset>
       </div>
     </details>
   );

@@ -1,6 +1,7 @@
 import type { ModelStatus } from "../../../../shared/domain/model";
 import { useAppState } from "../../state/appStore";
 import { remoteLabel } from "../backends/RemoteStatus";
+import { adaptersLabel } from "../lora/loraLabels";
 
 export function modelLabel(status: ModelStatus | null): string {
   if (!status) return "…";
@@ -21,6 +22,7 @@ export function modelLabel(status: ModelStatus | null): string {
 /** Header pill: the model state at a glance; opens the settings where the model is chosen. */
 export function ModelStatusPill({ onClick }: Readonly<{ onClick: () => void }>) {
   const status = useAppState((s) => s.modelStatus);
+  const adapters = useAppState((s) => (s.chatView?.options.lora ?? s.settings?.loraAdapters ?? []).length);
   const state = status?.state ?? "none";
   return (
     <button
@@ -33,6 +35,8 @@ export function ModelStatusPill({ onClick }: Readonly<{ onClick: () => void }>) 
       <span className="status-dot" aria-hidden="true" />
       <span className="visually-hidden">Model: </span>
       {modelLabel(status)}
+      {/* Adapters apply on the local engine only (a remote backend refuses them). */}
+      {state === "loaded" && !status?.backend ? adaptersLabel(adapters) : ""}
     </button>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { ModelStatus } from "../../../../shared/domain/model";
 import { type ApiError, toApiError } from "../../../../shared/errors";
+import { saveGlobalAdapters } from "../../state/adapterActions";
 import { appStore, useAppState } from "../../state/appStore";
 import { loadModel } from "../../state/libraryActions";
 import { openModelLibrary } from "../../state/modelActions";
@@ -8,6 +9,7 @@ import "../models/models.css";
 import { ErrorBanner } from "../../ui/ErrorBanner";
 import { formatBytes } from "../../ui/formatBytes";
 import { RemoteStatusDetails } from "../backends/RemoteStatus";
+import { AdapterPanel } from "../lora/AdapterPanel";
 import { ThreadCalibration } from "./ThreadCalibration";
 
 const MODEL_ERROR_CODES = new Set(["MODEL_NOT_SET", "MODEL_INVALID", "MODEL_TOO_LARGE"]);
@@ -65,6 +67,27 @@ function StatusDetails({ status }: Readonly<{ status: ModelStatus | null }>) {
       );
     }
   }
+}
+
+/** The LoRA adapters every chat without a set of its own uses. */
+function GlobalAdapters() {
+  const lora = useAppState((s) => s.settings?.loraAdapters);
+  const [error, setError] = useState<ApiError | null>(null);
+  if (!lora) return null;
+  return (
+    <div className="field">
+      <span className="field-label">LoRA adapters (all chats without their own)</span>
+      <AdapterPanel
+        value={lora}
+        onChange={(next) => {
+          setError(null);
+          saveGlobalAdapters(next).catch((caught: unknown) => setError(toApiError(caught)));
+        }}
+        testId="settings-adapters"
+      />
+      {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
+    </div>
+  );
 }
 
 /** Model file path, Load, and the live model status. */
@@ -134,6 +157,7 @@ export function ModelSection({ initialPath }: Readonly<{ initialPath: string }>)
         <StatusDetails status={status} />
       </div>
       <ThreadCalibration disabled={state !== "loaded"} />
+      <GlobalAdapters />
       {/* A failed Load whose reason the status above already shows is not repeated. */}
       {error && !sameError(error, status) ? (
         <ErrorBanner error={error} onDismiss={() => setError(null)} />

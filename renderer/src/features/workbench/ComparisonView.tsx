@@ -1,4 +1,4 @@
-import type { RunComparison } from "../../../../shared/domain/eval";
+import { modelLabel, type RunComparison } from "../../../../shared/domain/eval";
 
 const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
 
@@ -7,13 +7,13 @@ export function ComparisonView({ comparison }: Readonly<{ comparison: RunCompari
   return (
     <div className="workbench-card" data-testid="eval-comparison">
       <h2>
-        Compared with run #{comparison.baseline.runId} ({comparison.baseline.model.fileName})
+        Compared with run #{comparison.baseline.runId} ({modelLabel(comparison.baseline.model)})
       </h2>
       {comparison.candidates.map((c) => (
         <table key={c.runId} className="workbench-table">
           <caption>
-            Run #{c.runId} ({c.model.fileName}): Δ {signed(c.difference)} nats/token [{signed(c.interval[0])},{" "}
-            {signed(c.interval[1])}]{c.worse ? " — worse" : ""}
+            Run #{c.runId} ({modelLabel(c.model)}): Δ {signed(c.difference)} nats/token [
+            {signed(c.interval[0])}, {signed(c.interval[1])}]{c.worse ? " — worse" : ""}
           </caption>
           <thead>
             <tr>

@@ -1,7 +1,10 @@
 /** Perplexity: start a run, list the stored runs, open one, compare several. */
 import { useMemo, useState } from "react";
+import { fetchAdapters, type LoraChoice } from "../../state/adapterActions";
 import { useAppState } from "../../state/appStore";
+import { startScaleSweep } from "../../state/loraSweep";
 import { compareRuns, selectRun, startPerplexity, useWorkbench } from "../../state/workbenchActions";
+import { AdapterPanel } from "../lora/AdapterPanel";
 import { ComparisonView } from "./ComparisonView";
 import { RunDetail } from "./RunDetail";
 import { EMPTY_SOURCE, type EvalSource, SourcePicker, sourceInput, sourceReady } from "./SourcePicker";
@@ -17,7 +20,26 @@ export function PerplexityTab() {
   const [source, setSource] = useState<EvalSource>(EMPTY_SOURCE);
   const [sessions, setSessions] = useState("");
   const [checked, setChecked] = useState<number[]>([]);
+  const [lora, setLora] = useState<LoraChoice[]>([]);
+  const [sweep, setSweep] = useState(false);
   const modelPath = model ?? defaultModel;
+  const sweeping = sweep && lora.length === 1;
+
+  async function run() {
+    const library = await fetchAdapters();
+    const files = lora.flatMap(({ adapterId, scale }) => {
+      const adapter = library.find((a) => a.id === adapterId);
+      return adapter ? [{ path: adapter.path, scale }] : [];
+    });
+    const input = {
+      model: modelPath,
+      ...sourceInput(source),
+      ...(sessions.trim() && source.kind === "characters" ? { sessions: Number(sessions) } : {}),
+    };
+    const single = files[0];
+    if (sweeping && single) await startScaleSweep(input, single.path);
+    else await startPerplexity({ ...input, ...(files.length > 0 ? { lora: files } : {}) });
+  }
 
   return (
     <div className="workbench-tab-body">
@@ -25,11 +47,7 @@ export function PerplexityTab() {
         className="workbench-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void startPerplexity({
-            model: modelPath,
-            ...sourceInput(source),
-            ...(sessions.trim() && source.kind === "characters" ? { sessions: Number(sessions) } : {}),
-          });
+          void run();
         }}
       >
         <label className="field grow">
@@ -48,13 +66,27 @@ export function PerplexityTab() {
             data-testid="eval-sessions"
           />
         </label>
+        <fieldset className="field adapter-fieldset">
+          <legend className="field-label">LoRA adapters</legend>
+          <AdapterPanel value={lora} onChange={setLora} testId="eval-adapters" />
+          <label className="workbench-check">
+            <input
+              type="checkbox"
+              checked={sweep}
+              disabled={lora.length !== 1}
+              onChange={(e) => setSweep(e.target.checked)}
+              data-testid="eval-lora-sweep"
+            />
+            Scales 0 / 0.5 / 1 (one run each, then compared)
+          </label>
+        </fieldset>
         <button
           type="submit"
           className="btn btn-primary"
           disabled={job !== null || !modelPath || !sourceReady(source)}
           data-testid="eval-run"
         >
-          Evaluate perplexity
+          {sweeping ? "Evaluate three scales" : "Evaluate perplexity"}
         </button>
       </form>
 

@@ -1,6 +1,6 @@
 /** One perplexity run: headline figures, a per-character chart, and every session behind them. */
 import { useMemo, useState } from "react";
-import type { EvalRunDetail } from "../../../../shared/domain/eval";
+import { type EvalRunDetail, modelLabel } from "../../../../shared/domain/eval";
 import { exportRun } from "../../state/workbenchActions";
 import { type ChartOption, EChart } from "./EChart";
 import { SourceLink } from "./SourceLink";
@@ -32,7 +32,7 @@ export function RunDetail({ run }: Readonly<{ run: EvalRunDetail }>) {
   return (
     <div className="workbench-card" data-testid="eval-run-detail">
       <h2>
-        Run #{run.id}: {result.model.fileName}
+        Run #{run.id}: {modelLabel(result.model)}
       </h2>
       <p data-testid="eval-figures">
         Perplexity <strong>{result.perplexity.toFixed(3)}</strong>
