@@ -212,9 +212,14 @@ export async function createCore(options: CoreOptions & CoreInternalOptions): Pr
     ...(options.log ? { log: options.log } : {}),
   });
   const stopStatusEvents = models.onStatus((status) => events.emit("model.status", status));
-  const stopLibraryStatus = models.onStatus(
-    (s) => s.state === "loaded" && s.path && modelLibrary.loaded(s.path),
-  );
+  // The library records when a model was last used: once per load, not on every status event
+  // (a load announces "loaded" again when its thread measurement ends).
+  let lastLoaded: string | null = null;
+  const stopLibraryStatus = models.onStatus((s) => {
+    if (s.state !== "loaded" || !s.path || s.path === lastLoaded) return;
+    lastLoaded = s.path;
+    modelLibrary.loaded(s.path);
+  });
 
   const handlers: Handlers = {
     "app.info": () => ({ version: options.version, host: options.host, dataDir: options.dataDir }),

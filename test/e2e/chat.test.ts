@@ -106,9 +106,10 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("browser mode end to end", () 
     const seen = (await page.evaluate("window.seenTexts")) as string[];
     expect(seen.length).toBeGreaterThan(2);
     // A turn is the send call and its events: the stored reply is placed and the chat list
-    // updated without reading the chat or the list again.
+    // updated without reading the chat or the list again. (The model library refreshes itself
+    // when its own events say the first load touched or hashed a model: not the chat's calls.)
     page.off("request", onRequest);
-    expect(calls).toEqual(["chats.send"]);
+    expect(calls.filter((method) => !method.startsWith("models."))).toEqual(["chats.send"]);
     expect(await page.locator('[data-testid="chat-item"][aria-current="true"]').innerText()).toMatch(
       /3 messages/,
     );

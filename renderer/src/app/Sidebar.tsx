@@ -31,10 +31,12 @@ export function Sidebar() {
       </div>
       <CharacterList />
       <ChatList />
-      <LoreButton />
       <SidebarModels />
+      <div className="sidebar-footer sidebar-tools">
+        <LoreButton />
+        <WorkbenchButton />
+      </div>
       <SidebarExport />
-      <WorkbenchButton />
     </nav>
   );
 }

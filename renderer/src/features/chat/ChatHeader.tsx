@@ -5,7 +5,6 @@ import { BackendSwitch } from "../backends/BackendSwitch";
 import { ChatSetupButton } from "../lore/ChatSetupButton";
 import { ModelSwitcher } from "../models/ModelSwitcher";
 import { ChatOptionsMenu } from "./ChatOptionsMenu";
-import { ModelStatusPill } from "./ModelStatusPill";
 import { PromptInspectorButton } from "./PromptInspector";
 
 function GearIcon() {
@@ -89,7 +88,6 @@ export function ChatHeader({ onOpenSettings }: Readonly<{ onOpenSettings: () => 
           </>
         ) : null}
         <BackendSwitch />
-        <ModelStatusPill onClick={onOpenSettings} />
         <ModelSwitcher />
         <button
           type="button"

@@ -2,13 +2,15 @@ import { useEffect, useRef } from "react";
 import { useAppState } from "../../state/appStore";
 import { openModelLibrary, refreshModels, switchModel, useModels } from "../../state/modelActions";
 import { useDetailsDismiss } from "../../ui/useDetailsDismiss";
-import { modelLabel } from "../chat/ModelStatusPill";
+import { adaptersLabel } from "../lora/loraLabels";
 import { FitBadge } from "./FitBadge";
+import { modelLabel } from "./modelLabel";
 import "./models.css";
 
 /** The header's model pill as a menu: switch to any usable model in one click, or open the library. */
 export function ModelSwitcher() {
   const status = useAppState((s) => s.modelStatus);
+  const adapters = useAppState((s) => (s.chatView?.options.lora ?? s.settings?.loraAdapters ?? []).length);
   const models = useModels((s) => s.models);
   const switching = useModels((s) => s.switching);
   const ref = useRef<HTMLDetailsElement>(null);
@@ -27,11 +29,13 @@ export function ModelSwitcher() {
       <summary
         className={`status-pill status-${state}`}
         data-testid="model-status-pill"
-        title={status?.error?.message ?? status?.path ?? "Choose a model"}
+        title={status?.error?.message ?? status?.backend?.url ?? status?.path ?? "Choose a model"}
       >
         <span className="status-dot" aria-hidden="true" />
         <span className="visually-hidden">Model: </span>
         {modelLabel(status)}
+        {/* Adapters apply on the local engine only (a remote backend refuses them). */}
+        {state === "loaded" && !status?.backend ? adaptersLabel(adapters) : ""}
       </summary>
       <div className="model-switcher-menu" role="menu" data-testid="model-switcher-menu">
         {usable.length === 0 ? <p className="muted">No models in the library yet.</p> : null}
