@@ -304,3 +304,54 @@ describe("a run whose process died", () => {
     }
   });
 });
+
+describe.skipIf(!HAS_TEST_MODEL)("masque eval perplexity --model ID", () => {
+  it("takes a model of the library by its id, and names an unknown id", async () => {
+    const temp = makeTempDir("masque-eval-model-id-");
+    try {
+      const dataDir = join(temp.dir, "data");
+      const text = join(temp.dir, "story.txt");
+      writeFileSync(text, "Once upon a time there was a little girl named Lily. She liked to play outside.");
+      const added = await runMasque(["--data-dir", dataDir, "models", "add", TEST_MODEL_PATH, "--json"]);
+      expect(added.code, added.stderr).toBe(0);
+      const id = String(listId(added.stdout));
+      const run = await runMasque([
+        "--data-dir",
+        dataDir,
+        "eval",
+        "perplexity",
+        "--model",
+        id,
+        "--text-file",
+        text,
+        "--json",
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      expect((JSON.parse(run.stdout) as { model: { fileName: string } }).model.fileName).toBe(
+        "stories260K.gguf",
+      );
+      const unknown = await runMasque([
+        "--data-dir",
+        dataDir,
+        "eval",
+        "perplexity",
+        "--model",
+        "999",
+        "--text-file",
+        text,
+      ]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/^NOT_FOUND: model 999 is not in the model library/);
+    } finally {
+      temp.cleanup();
+    }
+  });
+});
+
+/** `models add --json` prints the model (or, for a folder, a list): the first one's id. */
+function listId(stdout: string): number {
+  const value = JSON.parse(stdout) as { id: number } | { id: number }[];
+  const first = Array.isArray(value) ? value[0] : value;
+  if (!first) throw new Error(`models add printed no model: ${stdout}`);
+  return first.id;
+}

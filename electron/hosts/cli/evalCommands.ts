@@ -2,6 +2,8 @@
  * `masque eval …`: perplexity runs, stored runs, comparison, blind A/B (new, next, vote, report),
  * reply statistics and run export. Long runs print progress to stderr and wait for their end.
  */
+
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
@@ -97,7 +99,7 @@ async function perplexity(ctx: CliContext, args: string[]): Promise<number> {
     },
     { min: 0, max: 0 },
   );
-  if (!values.model) throw usageError("eval perplexity needs --model PATH");
+  if (!values.model) throw usageError("eval perplexity needs --model ID|PATH");
   const given = [values.character, values.chat, values["text-file"]].filter((v) => v !== undefined).length;
   if (given !== 1)
     throw usageError("eval perplexity needs exactly one of --character ID..., --chat ID... or --text-file F");
@@ -106,7 +108,7 @@ async function perplexity(ctx: CliContext, args: string[]): Promise<number> {
   const context = intOption(values.context, "--context");
   const lora = taken.lora?.map((a) => ({ ...a, path: resolve(a.path) }));
   const request = {
-    model: resolve(values.model),
+    model: await modelPathOf(ctx, values.model),
     ...(values.character ? { characterIds: ids(values.character, "--character") } : {}),
     ...(values.chat ? { chatIds: ids(values.chat, "--chat") } : {}),
     ...(values["text-file"] ? { textFile: resolve(values["text-file"]) } : {}),
@@ -282,10 +284,23 @@ async function exportCommand(ctx: CliContext, args: string[]): Promise<number> {
 
 const CONTESTANT_USAGE = "MODEL[,template=ID][,preset=NAME][,lora=FILE:SCALE]...";
 
-function contestantOf(spec: string): AbContestantInput {
+/**
+ * A model given as the id of the model library (`masque models list`) or as a file path. A number
+ * that is also an existing file's name is taken as the file.
+ */
+async function modelPathOf(ctx: CliContext, value: string): Promise<string> {
+  if (!/^\d+$/.test(value) || existsSync(value)) return resolve(value);
+  const id = idArgument(value, "MODEL");
+  const model = (await ctx.call("models.list", {})).find((m) => m.id === id);
+  if (!model)
+    throw new MasqueError("NOT_FOUND", `model ${id} is not in the model library (see masque models list)`);
+  return model.path;
+}
+
+async function contestantOf(ctx: CliContext, spec: string): Promise<AbContestantInput> {
   const [model, ...options] = spec.split(",");
   if (!model) throw usageError(`--contestant needs ${CONTESTANT_USAGE}`);
-  const contestant: AbContestantInput = { model: resolve(model) };
+  const contestant: AbContestantInput = { model: await modelPathOf(ctx, model) };
   for (const option of options) {
     const equals = option.indexOf("=");
     const key = equals < 0 ? option : option.slice(0, equals);
@@ -326,7 +341,7 @@ const AB: Record<string, Command> = {
     const maxTokens = intOption(values["max-tokens"], "--max-tokens");
     const waiter = runWaiter(ctx, values.json === true);
     const started = await ctx.call("eval.abNew", {
-      contestants: values.contestant.map(contestantOf),
+      contestants: await Promise.all(values.contestant.map((spec) => contestantOf(ctx, spec))),
       ...(values.character ? { characterIds: ids(values.character, "--character") } : {}),
       ...(values.chat ? { chatIds: ids(values.chat, "--chat") } : {}),
       ...(items === undefined ? {} : { items }),

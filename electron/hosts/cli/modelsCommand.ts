@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import type { EventTypes } from "../../../shared/api/contract";
 import type { FitEstimate, ModelEntry } from "../../../shared/domain/modelLibrary";
 import { fromApiError } from "../../../shared/errors";
-import { formatBytes } from "../../services/models/formatBytes";
+import { formatBytes } from "../../../shared/format/bytes";
 import { looksLikeUri } from "../../services/models/modelSource";
 import { idArgument, intOption, parseCommand } from "./args";
 import { usageError } from "./cliError";

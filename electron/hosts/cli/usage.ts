@@ -37,7 +37,7 @@ Usage: masque [--data-dir DIR] <command> [options]
   backends test NAME [--json]                           # connect: {ok, model, contextSize}
   backends use NAME|local                               # where every generation runs
   backends rm NAME
-  eval perplexity --model PATH (--character ID... | --chat ID... | --text-file F) [--sessions N] [--max-tokens-scored N] [--context N] [--template ID] [--lora FILE[:SCALE] ...] [--lora-scales 0,0.5,1] [--json]
+  eval perplexity --model ID|PATH (--character ID... | --chat ID... | --text-file F) [--sessions N] [--max-tokens-scored N] [--context N] [--template ID] [--lora FILE[:SCALE] ...] [--lora-scales 0,0.5,1] [--json]
   eval runs [--kind perplexity|ab] [--json]            # stored evaluation runs
   eval compare RUN_ID RUN_ID... [--json]                # difference per character, with its interval
   eval export RUN_ID --format json|csv|markdown --out FILE

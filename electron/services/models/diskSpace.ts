@@ -2,7 +2,7 @@
 import { statfs } from "node:fs/promises";
 import { dirname } from "node:path";
 import { MasqueError } from "../../../shared/errors";
-import { formatBytes } from "./formatBytes";
+import { formatBytes } from "../../../shared/format/bytes";
 
 /** Kept free beyond the file itself: other writes (the database, logs) must not fail because of a download. */
 export const DISK_MARGIN_BYTES = 64 * 1024 * 1024;

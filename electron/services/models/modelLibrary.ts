@@ -16,6 +16,7 @@ import type {
   PerModelSettings,
 } from "../../../shared/domain/modelLibrary";
 import { MasqueError } from "../../../shared/errors";
+import { formatBytes } from "../../../shared/format/bytes";
 import type { ModelRecord, ModelRepository, NewModel } from "../../storage/modelRepository";
 import type { SettingsStore } from "../../storage/settingsStore";
 import { applyPreset } from "../presets";
@@ -24,7 +25,6 @@ import type { DownloadedModel } from "./downloadJob";
 import { DownloadManager } from "./downloadManager";
 import { HashQueue } from "./fileHash";
 import { FitEstimator, type HardwareProbe, hardwareOf, osHardware } from "./fitEstimator";
-import { formatBytes } from "./formatBytes";
 import { describeHeader, headerProblem, readLocalHeader, readRemoteHeader } from "./ggufHeader";
 import { HubToken, type TokenVault } from "./hubToken";
 import { parseModelSource } from "./modelSource";

@@ -9,7 +9,6 @@ import {
   parseCatalog,
 } from "../../../electron/services/models/catalog";
 import { classify, type HardwareState, largestFitting } from "../../../electron/services/models/fitEstimator";
-import { formatBytes } from "../../../electron/services/models/formatBytes";
 import { PROJECT_ROOT } from "../../helpers/model";
 
 const GiB = 1024 ** 3;
@@ -96,11 +95,5 @@ describe("the recommended catalog", () => {
     expect(bad([{ ...base, sizeBytes: -1 }])).toThrow(/models\.0\.sizeBytes/);
     expect(bad([base, base])).toThrow(/appears twice/);
     expect(() => parseCatalog("{", "extra.json")).toThrow(/extra\.json: not JSON/);
-  });
-
-  it("formats sizes in binary units", () => {
-    expect(formatBytes(512)).toBe("512 B");
-    expect(formatBytes(1536)).toBe("1.50 KiB");
-    expect(formatBytes(2 ** 50)).toBe("1.00 PiB");
   });
 });
