@@ -48,9 +48,9 @@ beforeAll(async () => {
   paths.card = join(files.dir, "seed.png");
   writeFileSync(paths.card, pngCard([textChunk("chara", b64json(V2_CARD))]));
   paths.junk = join(files.dir, "junk.gguf");
-  // Not GGUF-shaped: a file that starts with the GGUF magic and then junk makes node-llama-cpp's
-  // header reader loop and grow without end (reported separately; the engine is not fuzzed here).
-  writeFileSync(paths.junk, "not a model at all");
+  // The GGUF magic and then junk: node-llama-cpp's header reader would loop on it without end, so
+  // every path to a model (load, library, adapters, eval) must refuse it from the header check.
+  writeFileSync(paths.junk, "GGUF but not really");
   paths.dir = join(files.dir, "a-directory");
   mkdirSync(paths.dir);
   const imported = await runImport(t, paths.pippa);
