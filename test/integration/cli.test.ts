@@ -77,6 +77,20 @@ describe("masque CLI", () => {
     expect(unknown.stderr).toMatch(/^INVALID_INPUT: unknown setting "colour"/);
   });
 
+  it("prints object and array settings as JSON without --json", async () => {
+    const adapters = await masque("settings", "get", "loraAdapters");
+    expect(adapters.code, adapters.stderr).toBe(0);
+    expect(JSON.parse(adapters.stdout)).toEqual([]);
+    const presets = [{ name: "warm", values: { temperature: 0.9 } }];
+    const set = await masque("settings", "set", "samplerPresets", JSON.stringify(presets));
+    expect(set.code, set.stderr).toBe(0);
+    const shown = await masque("settings", "get", "samplerPresets");
+    expect(shown.stdout).not.toContain("[object Object]");
+    expect(JSON.parse(shown.stdout)).toEqual(presets);
+    const name = await masque("settings", "get", "userName");
+    expect(name.stdout).toBe("Sam\n");
+  });
+
   it("exits 1 with the error code first for unknown ids and bad usage", async () => {
     const missing = await masque("chats", "show", "42");
     expect(missing).toMatchObject({ code: 1, stdout: "" });

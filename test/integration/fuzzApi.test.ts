@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { METHODS, type Method } from "../../shared/api/contract";
+import { METHODS, type Method, REQUEST_SCHEMAS } from "../../shared/api/contract";
 import { ERROR_CODES, type Result } from "../../shared/errors";
 import { b64json, pngCard, textChunk } from "../fixtures/cards/builders";
 import { V2_CARD } from "../fixtures/cards/cards";
@@ -22,7 +22,7 @@ import { fuzzOptions, fuzzTimeout } from "../unit/fuzz/runs";
 
 let t: TestCore;
 const files = makeTempDir("masque-fuzz-api-");
-const ids = { character: 0, pippaCharacter: 0, chat: 0, message: 0, session: 0 };
+const ids = { character: 0, pippaCharacter: 0, chat: 0, message: 0, session: 0, persona: 0, lorebook: 0 };
 const paths = { pippa: "", card: "", junk: "", dir: "" };
 let base: Record<Method, unknown>;
 
@@ -48,9 +48,9 @@ beforeAll(async () => {
   paths.card = join(files.dir, "seed.png");
   writeFileSync(paths.card, pngCard([textChunk("chara", b64json(V2_CARD))]));
   paths.junk = join(files.dir, "junk.gguf");
-  // Not GGUF-shaped: a file that starts with the GGUF magic and then junk makes node-llama-cpp's
-  // header reader loop and grow without end (reported separately; the engine is not fuzzed here).
-  writeFileSync(paths.junk, "not a model at all");
+  // The GGUF magic and then junk: node-llama-cpp's header reader would loop on it without end, so
+  // every path to a model (load, library, adapters, eval) must refuse it from the header check.
+  writeFileSync(paths.junk, "GGUF but not really");
   paths.dir = join(files.dir, "a-directory");
   mkdirSync(paths.dir);
   const imported = await runImport(t, paths.pippa);
@@ -62,6 +62,8 @@ beforeAll(async () => {
     { role: "character", text: "Hello, Marlowe.", alternatives: ["Hi."] },
   ]);
   ids.message = (await t.call("chats.get", { chatId: ids.chat })).messages.at(-1)?.id ?? 0;
+  ids.persona = (await t.call("personas.create", { name: "Zoë" })).id;
+  ids.lorebook = (await t.call("lorebooks.create", { name: "World" })).id;
   base = baseInputs();
 });
 afterAll(async () => {
@@ -71,7 +73,9 @@ afterAll(async () => {
 
 /** One plausible input per method; a new method in the contract must be added here to compile. */
 function baseInputs(): Record<Method, unknown> {
-  const { character, chat, message, session } = ids;
+  const { character, chat, message, session, persona, lorebook } = ids;
+  // Anything that could reach a network goes to a closed loopback port, so it fails fast and locally.
+  const closedPort = "http://127.0.0.1:9";
   return {
     "app.info": {},
     "characters.list": { search: "Mira", tag: "x", sort: "name" },
@@ -133,6 +137,76 @@ function baseInputs(): Record<Method, unknown> {
     "export.metharme": { selection: { characterIds: [character] }, acceptFlagged: [], mode: "turn" },
     "export.sillytavern": { chatId: chat },
     "files.validatePippa": { path: paths.pippa, strict: true },
+    "chats.addMember": { chatId: chat, characterId: ids.pippaCharacter },
+    "chats.setMember": { chatId: chat, characterId: character, muted: false, talkativeness: 0.5 },
+    "chats.state": { chatId: chat, drop: false },
+    "models.adapters": {},
+    "models.addAdapter": { path: paths.junk },
+    "models.removeAdapter": { id: 999_999 },
+    "personas.list": {},
+    "personas.get": { id: persona },
+    "personas.create": { name: "Fuzz", description: "d", position: "depth", depth: 2, makeDefault: false },
+    "personas.update": { id: persona, name: "Zoë", description: "x", position: "prefix", avatar: null },
+    "personas.delete": { id: 999_999 },
+    "personas.setDefault": { id: persona },
+    "personas.avatar": { id: persona },
+    "personas.forChat": { chatId: chat },
+    "personas.setForChat": { chatId: chat, personaId: persona },
+    "lorebooks.list": {},
+    "lorebooks.get": { id: lorebook },
+    "lorebooks.create": { name: "Fuzz", description: "d" },
+    "lorebooks.update": {
+      id: lorebook,
+      name: "World",
+      scanDepth: 2,
+      tokenBudget: 100,
+      recursiveScanning: null,
+    },
+    "lorebooks.delete": { id: 999_999 },
+    "lorebooks.import": { source: { path: paths.card }, fileName: "x.png" },
+    "lorebooks.export": { id: lorebook, format: "worldinfo" },
+    "lorebooks.saveEntry": {
+      lorebookId: lorebook,
+      entry: { name: "e", keys: ["Mira"], content: "c", position: { at: "depth", depth: 1, role: "system" } },
+    },
+    "lorebooks.deleteEntry": { lorebookId: lorebook, uid: 999_999 },
+    "lorebooks.attach": { id: lorebook, scope: "chat", targetId: chat },
+    "lorebooks.detach": { id: lorebook, scope: "global" },
+    "lorebooks.forChat": { chatId: chat },
+    "notes.get": { chatId: chat },
+    "notes.set": { chatId: chat, note: { text: "n", depth: 2, every: 1 } },
+    "backends.list": {},
+    "backends.add": { name: "closed", kind: "llama-server", url: closedPort, allowPlainHttp: true },
+    "backends.test": { name: "closed" },
+    "backends.use": { name: "local" },
+    "backends.remove": { name: "closed" },
+    "eval.perplexity": { model: paths.junk, chatIds: [chat], contextSize: 64 },
+    "eval.runs": { kind: "perplexity" },
+    "eval.run": { runId: 999_999 },
+    "eval.cancel": { runId: 999_999 },
+    "eval.compare": { runIds: [999_998, 999_999] },
+    "eval.export": { runId: 999_999, format: "csv" },
+    "eval.abNew": { contestants: [{ model: paths.junk }, { model: paths.junk }], chatIds: [chat], items: 1 },
+    "eval.abNext": { runId: 999_999 },
+    "eval.abVote": { runId: 999_999, item: 1, vote: "tie" },
+    "eval.abReport": { runId: 999_999 },
+    "eval.stats": { chatIds: [chat] },
+    "models.list": { rescan: false },
+    "models.add": { path: paths.junk },
+    "models.folders": {},
+    "models.removeFolder": { path: paths.dir },
+    "models.pull": { uri: `${closedPort}/model.gguf` },
+    "models.cancel": { downloadId: "00000000-0000-0000-0000-000000000000" },
+    "models.downloads": {},
+    "models.dismissDownload": { uri: `${closedPort}/model.gguf`, deletePartial: true },
+    "models.fit": { path: paths.junk, contextSize: 512 },
+    "models.use": { path: paths.junk },
+    "models.remove": { id: 999_999 },
+    "models.catalog": {},
+    "models.settings": { id: 999_999 },
+    "models.updateSettings": { id: 999_999, settings: { contextSize: 512, templateId: null } },
+    "models.tokenStatus": {},
+    "models.setToken": { token: null },
   };
 }
 
@@ -209,6 +283,14 @@ function handled(): Method[] {
 }
 
 describe("fuzzed API calls", { timeout: fuzzTimeout(120_000) }, () => {
+  it("the sample input of every method is valid, so mutations start from a call that gets past validation", async () => {
+    for (const method of METHODS) {
+      const parsed = REQUEST_SCHEMAS[method].safeParse(base[method]);
+      expect(parsed.error?.issues ?? [], method).toEqual([]);
+      await dispatchChecked(method, base[method]);
+    }
+  });
+
   it("every method answers mutated inputs with a value or a named error, and failures write nothing", async () => {
     const missing = METHODS.filter((m) => !handled().includes(m));
     if (missing.length > 0)

@@ -203,7 +203,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
       if (key !== undefined && !isSettingsKey(key)) throw unknownKey(key);
       const value = key === undefined ? settings : settings[key];
       if (values.json) printJson(ctx, value);
-      else if (key !== undefined) ctx.out(`${String(value)}\n`);
+      else if (key !== undefined) ctx.out(`${settingText(value)}\n`);
       else for (const [k, v] of Object.entries(settings)) ctx.out(`${k} = ${JSON.stringify(v)}\n`);
       return 0;
     },
@@ -217,6 +217,11 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
     },
   },
 };
+
+/** A scalar setting as it is (a string unquoted); an object or array as JSON, never "[object Object]". */
+function settingText(value: unknown): string {
+  return value !== null && typeof value === "object" ? JSON.stringify(value) : String(value);
+}
 
 /** Commands without a subcommand. */
 export const TOP_LEVEL: Record<string, Command> = {

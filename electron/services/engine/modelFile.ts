@@ -7,6 +7,7 @@ import { basename } from "node:path";
 import { type GgufFileInfo, readGgufFileInfo } from "node-llama-cpp";
 import type { ModelInfo } from "../../../shared/domain/model";
 import { MasqueError } from "../../../shared/errors";
+import { assertGgufHeader } from "./ggufPreflight";
 
 export async function inspectModelFile(path: string): Promise<{ info: ModelInfo; gguf: GgufFileInfo }> {
   const invalid = (reason: string) =>
@@ -24,6 +25,7 @@ export async function inspectModelFile(path: string): Promise<{ info: ModelInfo;
     );
   }
   if (sizeBytes === 0) throw invalid("the file is empty");
+  await assertGgufHeader(path);
 
   let gguf: GgufFileInfo;
   try {

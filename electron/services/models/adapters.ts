@@ -15,6 +15,7 @@ import type { ChatRepository } from "../../storage/chatRepository";
 import type { SettingsStore } from "../../storage/settingsStore";
 import type { Engine, LoraAttachment } from "../engine/engine";
 import type { FileDigests } from "../engine/fileDigest";
+import { assertGgufHeader } from "../engine/ggufPreflight";
 import type { PlannedAdapter } from "../generationPlan";
 
 export class AdapterLibrary {
@@ -82,6 +83,7 @@ export class AdapterLibrary {
     const path = this.settings.getAll().modelPath;
     if (!path) return null;
     try {
+      await assertGgufHeader(path);
       const gguf = await readGgufFileInfo(path, { readTensorInfo: false, logWarnings: false });
       const architecture = gguf.metadata?.general?.architecture;
       return typeof architecture === "string" ? { architecture, fileName: basename(path) } : null;
@@ -155,6 +157,7 @@ async function readAdapterHeader(path: string): Promise<{ gguf: GgufFileInfo; si
     const code = (error as NodeJS.ErrnoException).code;
     throw invalid(path, code === "ENOENT" ? "no such file" : `cannot be read (${code})`);
   }
+  await assertGgufHeader(path, "file");
   try {
     return { gguf: await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false }), sizeBytes };
   } catch (error) {
@@ -193,6 +196,7 @@ type Shapes = Map<string, number[]>;
 /** A model file's architecture and tensor shapes (MODEL_INVALID naming the file when unreadable). */
 async function modelHeader(path: string): Promise<{ architecture: string | null; shapes: Shapes }> {
   let info: GgufFileInfo;
+  await assertGgufHeader(path);
   try {
     info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false });
   } catch (error) {
@@ -206,6 +210,7 @@ async function modelHeader(path: string): Promise<{ architecture: string | null;
 }
 
 async function tensorShapes(path: string): Promise<Shapes> {
+  await assertGgufHeader(path);
   const info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false });
   return new Map((info.tensorInfo ?? []).map((t) => [t.name, t.dimensions.map(Number)]));
 }

@@ -5,6 +5,7 @@
  */
 import { GgmlType, type GgufFileInfo, GgufFileType, readGgufFileInfo } from "node-llama-cpp";
 import { MasqueError } from "../../../shared/errors";
+import { assertGgufHeader } from "../engine/ggufPreflight";
 import { detectTemplateFamily } from "./templateFamily";
 
 export interface ModelMetadata {
@@ -32,6 +33,7 @@ export interface RemoteHeaderOptions {
 
 /** Reads a local file's header (all parts of a split model). A bad file is MODEL_INVALID naming why. */
 export async function readLocalHeader(path: string): Promise<GgufFileInfo> {
+  await assertGgufHeader(path);
   try {
     return await readGgufFileInfo(path, {
       readTensorInfo: true,
