@@ -1,4 +1,4 @@
-const UNITS = ["KB", "MB", "GB", "TB"] as const;
+const UNITS = ["KB", "MB", "GB", "TB", "PB"] as const;
 
 /** Below this a count is exact ("5000 bytes"): small limits and sizes read better that way. */
 const EXACT_BELOW = 10 * 1024;

@@ -108,7 +108,8 @@ describe.skipIf(!HAS_CHROMIUM)("remote backend in the browser", () => {
     await page.getByTestId("message-input").fill("Go on and on");
     await page.getByTestId("send-button").click();
     await page.getByTestId("stop-button").waitFor({ state: "visible" });
-    await expect.poll(async () => (await lastText()).length, LONG).toBeGreaterThan(10);
+    // Stop shows as the call starts: wait for the reply's first words, not just any last message.
+    await expect.poll(async () => (await lastText()).startsWith("word0 word1 word2"), LONG).toBe(true);
     await page.getByTestId("stop-button").click();
     await expect.poll(() => lastMessage().getAttribute("data-status"), LONG).toBe("stopped");
     expect((await lastText()).startsWith("word0 word1")).toBe(true);

@@ -81,7 +81,8 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_TEST_MODEL)("the model workbench in the br
     expect(await page.getByTestId("eval-sessions").locator("tbody tr").count()).toBe(8);
     await page.getByTestId("eval-source-link").first().click();
     await page.getByTestId("session-viewer").waitFor();
-    expect(await page.getByTestId("session-message").count()).toBe(5);
+    // The viewer is virtualized: rows appear once the list is measured.
+    await expect.poll(() => page.getByTestId("session-message").count()).toBe(5);
     await page.keyboard.press("Escape");
     await page.screenshot({ path: join(RESULTS_DIR, "workbench-perplexity.png") });
   }, 180_000);

@@ -12,7 +12,8 @@ describe("formatBytes (the one Node-side formatter)", () => {
     [200 * 1024 ** 2, "200 MB"],
     [1.25 * 1024 ** 3, "1.3 GB"],
     [5 * 1024 ** 4, "5 TB"],
-    [3 * 1024 ** 5, "3072 TB"],
+    [3 * 1024 ** 5, "3 PB"],
+    [3 * 1024 ** 6, "3072 PB"],
   ])("%d bytes read %s", (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
   });
