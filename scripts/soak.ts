@@ -36,7 +36,10 @@ export interface SoakOptions {
   kills: Record<Phase, number>;
   seed: number;
   model: string;
-  /** --max-tokens of the generations that are killed (large, so most kills land mid-reply). */
+  /**
+   * --max-tokens of the generations that are killed: large, so most kills land mid-reply, yet within
+   * the test model's 2048-token context (the context is capped at the trained size).
+   */
   maxTokens: number;
   /**
    * Size of the work: PIPPA lines per killed import, PIPPA lines already in the base library, and
@@ -76,7 +79,7 @@ export const SOAK_DEFAULTS: Omit<SoakOptions, "log"> = {
   kills: { import: 50, generate: 50, export: 50 },
   seed: 1,
   model: DEFAULT_MODEL,
-  maxTokens: 3000,
+  maxTokens: 1200,
   scale: { pippaLines: 8000, pippaBots: 300, basePippaLines: 2000, chatMessages: 3000, chats: 4 },
 };
 
