@@ -8,11 +8,11 @@ import { fromApiError, isErrorCode } from "../../../shared/errors";
 import { parseCommand } from "./args";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { printJson } from "./output";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
 const json = { json: { type: "boolean" } } as const;
-const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
 
 export const BACKEND_COMMANDS: Record<string, Command> = {
   async add(ctx, args) {

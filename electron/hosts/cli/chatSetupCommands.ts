@@ -7,8 +7,7 @@ import type { ChatView } from "../../../shared/domain/chat";
 import { idArgument, intOption, numberOption } from "./args";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
-
-const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
+import { printJson } from "./output";
 
 function parse<O extends ParseArgsOptionsConfig>(args: string[], options: O, min: number, max: number) {
   let parsed: ReturnType<

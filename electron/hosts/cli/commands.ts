@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import type { CharacterRecord } from "../../../shared/domain/card";
 import type { ChatView, Message } from "../../../shared/domain/chat";
 import { isSettingsKey, parseSettingValue } from "../../../shared/domain/settings";
@@ -17,6 +16,7 @@ import { importFile } from "./importCommand";
 import { takeLoraFlags } from "./loraFlags";
 import { LOREBOOK_COMMANDS, PERSONA_COMMANDS } from "./loreCommands";
 import { MODELS_COMMANDS } from "./modelsCommand";
+import { printJson, writeExportedFile } from "./output";
 import { continueCommand, promptCommand, regenerateCommand, swipesCommand } from "./roleplayCommands";
 import { sendMessage } from "./sendCommand";
 import { chatStateCommand } from "./stateCommand";
@@ -24,8 +24,6 @@ import { chatStateCommand } from "./stateCommand";
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
 const json = { json: { type: "boolean" } } as const;
-
-const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
 
 export const COMMANDS: Record<string, Record<string, Command>> = {
   bench: { chat: benchChatCommand },
@@ -112,7 +110,7 @@ export const COMMANDS: Record<string, Record<string, Command>> = {
         id: idArgument(positionals[0], "CHARACTER_ID"),
         format,
       });
-      await writeFile(values.out, Buffer.from(file.dataBase64, "base64"));
+      await writeExportedFile(values.out, file);
       ctx.err(`Wrote ${values.out} (${file.mimeType})\n`);
       return 0;
     },

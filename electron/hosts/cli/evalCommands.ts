@@ -4,7 +4,6 @@
  */
 
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import type { EventName, EventTypes, RequestOf } from "../../../shared/api/contract";
@@ -21,10 +20,9 @@ import { idArgument, intOption } from "./args";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
 import { takeLoraFlags } from "./loraFlags";
+import { printJson, writeExportedFile } from "./output";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
-
-const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
 
 function parse<O extends ParseArgsOptionsConfig>(
   args: string[],
@@ -277,7 +275,7 @@ async function exportCommand(ctx: CliContext, args: string[]): Promise<number> {
     throw usageError("--format must be json, csv or markdown");
   if (!values.out) throw usageError("eval export needs --out FILE");
   const file = await ctx.call("eval.export", { runId: idArgument(positionals[0], "RUN_ID"), format });
-  await writeFile(resolve(values.out), Buffer.from(file.dataBase64, "base64"));
+  await writeExportedFile(resolve(values.out), file);
   ctx.out(`Wrote ${resolve(values.out)}\n`);
   return 0;
 }

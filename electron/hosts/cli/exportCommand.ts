@@ -4,7 +4,6 @@
  * spans are printed, and the command fails with INVALID_INPUT. Every PIPPA file written is run
  * through the strict validator before the command reports success.
  */
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import type { ExportPreview, ExportSelection, PippaValidation } from "../../../shared/api/contract";
@@ -13,6 +12,7 @@ import type { FlaggedSpan } from "../../../shared/redaction/types";
 import { idArgument } from "./args";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { printJson, writeExportedFile } from "./output";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
@@ -57,8 +57,6 @@ function outOf(values: { out?: string | undefined }, command: string): string {
   if (typeof values.out !== "string" || values.out === "") throw usageError(`${command} needs --out FILE`);
   return resolve(values.out);
 }
-
-const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
 
 function where(span: FlaggedSpan): string {
   const scope = span.chatId === null ? `character ${span.characterId}` : `chat ${span.chatId}`;
@@ -127,7 +125,7 @@ export const EXPORT_COMMANDS: Record<string, Command> = {
     });
     if (!accept && result.flagged.length > 0)
       throw new MasqueError("INVALID_INPUT", "the chats changed while exporting; run again");
-    await writeFile(out, Buffer.from(result.dataBase64, "base64"));
+    await writeExportedFile(out, result);
     await checkWritten(ctx, out);
     const { chats, messages, redactions, flagged } = result;
     if (json) printJson(ctx, { file: out, chats, messages, redactions, flagged });
@@ -154,7 +152,7 @@ export const EXPORT_COMMANDS: Record<string, Command> = {
       acceptFlagged: "all",
       mode,
     });
-    await writeFile(out, Buffer.from(result.dataBase64, "base64"));
+    await writeExportedFile(out, result);
     const { records, chats, messages, redactions } = result;
     if (json) printJson(ctx, { file: out, records, chats, messages, redactions });
     else ctx.out(`Wrote ${out}: ${records} records from ${chats} chats\n`);
@@ -169,7 +167,7 @@ export const EXPORT_COMMANDS: Record<string, Command> = {
     const chatId = idArgument(values.chat, "--chat");
     const out = outOf(values, "export sillytavern");
     const file = await ctx.call("export.sillytavern", { chatId });
-    await writeFile(out, Buffer.from(file.dataBase64, "base64"));
+    await writeExportedFile(out, file);
     if (values.json) printJson(ctx, { file: out, fileName: file.fileName });
     else ctx.out(`Wrote ${out}\n`);
     return 0;

@@ -1,17 +1,16 @@
 /**
  * `personas create | list | use` and `lorebooks import | list | show | export | attach | detach`.
  */
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { LorebookRecord, LorePosition } from "../../../shared/domain/lore";
 import { idArgument, parseCommand } from "./args";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { printJson, writeExportedFile } from "./output";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
 const json = { json: { type: "boolean" } } as const;
-const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
 
 export const PERSONA_COMMANDS: Record<string, Command> = {
   async create(ctx, args) {
@@ -103,7 +102,7 @@ export const LOREBOOK_COMMANDS: Record<string, Command> = {
       id: idArgument(positionals[0], "LOREBOOK_ID"),
       format,
     });
-    await writeFile(values.out, Buffer.from(file.dataBase64, "base64"));
+    await writeExportedFile(values.out, file);
     ctx.err(`Wrote ${values.out}\n`);
     return 0;
   },

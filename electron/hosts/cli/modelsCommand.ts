@@ -11,13 +11,12 @@ import { looksLikeUri } from "../../services/models/modelSource";
 import { idArgument, intOption, parseCommand } from "./args";
 import { usageError } from "./cliError";
 import type { CliContext } from "./context";
+import { printJson } from "./output";
 
 type Command = (ctx: CliContext, args: string[]) => Promise<number>;
 
 const json = { json: { type: "boolean" } } as const;
 const PROGRESS_EVERY_MS = 1000;
-
-const printJson = (ctx: CliContext, value: unknown) => ctx.out(`${JSON.stringify(value, null, 2)}\n`);
 
 /** The documented shape of `models list --json`. */
 function listJson(m: ModelEntry) {
